@@ -1,0 +1,1 @@
+"""Weekly support-visit scheduling (``support-schedule/1``): read, solve, explain, generate."""

@@ -1,0 +1,69 @@
+"""Why a visit was left out, in words a unit manager understands.
+
+The reasons are tried in order and the first that applies is given: nobody has the skill;
+no window fits a shift; the week's minutes are full; the resident already has a visit on
+every day it could be made; it could not fit with the other visits.
+"""
+
+from __future__ import annotations
+
+from allocator.scheduling.options import day_pieces, reachable_starts, vehicles_of
+from allocator.scheduling.problem import MINUTES_PER_DAY, Assignment, Problem, day_of
+from allocator.scheduling.timing import visit_minutes
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day_name(day: int) -> str:
+    return WEEKDAYS[day % 7] if day < 7 else f"day {day + 1}"
+
+
+def clock(minute: int) -> str:
+    return f"{day_name(day_of(minute))} {minute % MINUTES_PER_DAY // 60:02d}:{minute % 60:02d}"
+
+
+def reasons(problem: Problem, assignments: list[Assignment]) -> dict[int, str]:
+    """Reason for every visit not among ``assignments``."""
+    scheduled = {a.visit for a in assignments}
+    used = visit_minutes(problem, assignments)
+    resident_days: dict[str, set[int]] = {}
+    for a in assignments:
+        resident_days.setdefault(problem.visits[a.visit].resident, set()).add(day_of(a.start))
+    return {v: _reason(problem, v, used, resident_days.get(problem.visits[v].resident, set()))
+            for v in range(len(problem.visits)) if v not in scheduled}
+
+
+def _reason(problem: Problem, v: int, used: list[int], busy_days: set[int]) -> str:
+    visit = problem.visits[v]
+    if not any(member.has_skill(visit.skill) for member in problem.staff):
+        return f"No staff member working this week has the skill “{visit.skill}”."
+    fitting = _fitting_days(problem, v)  # staff index → days on which a window meets one of their shifts
+    if not fitting:
+        return ("None of the visit's time windows fits inside a shift of a staff member who has the skill "
+                "(counting the travel from their base and back).")
+    with_minutes = {s: days for s, days in fitting.items()
+                    if problem.staff[s].max_minutes is None
+                    or used[s] + visit.duration <= problem.staff[s].max_minutes}
+    if not with_minutes:
+        names = ", ".join(sorted(problem.staff[s].id for s in fitting))
+        return (f"The week's minutes are full: no one who could make it ({names}) has {visit.duration} "
+                "minutes left this week.")
+    open_days = set().union(*with_minutes.values()) - busy_days
+    if not open_days:
+        days = ", ".join(day_name(d) for d in sorted(set().union(*with_minutes.values())))
+        return f"The resident already has a visit on each day this one could be made ({days})."
+    return ("Could not fit with the other visits: the shifts where it could go are already full at "
+            "those times.")
+
+
+def _fitting_days(problem: Problem, v: int) -> dict[int, set[int]]:
+    visit = problem.visits[v]
+    fitting: dict[int, set[int]] = {}
+    for vehicle in vehicles_of(problem):
+        reach = reachable_starts(problem, vehicle, visit)
+        if reach is None:
+            continue
+        for early, late in day_pieces(visit):
+            if max(early, reach.start) <= min(late, reach.end):
+                fitting.setdefault(vehicle.staff, set()).add(day_of(early))
+    return fitting
