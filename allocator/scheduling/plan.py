@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from allocator.scheduling.options import StartOption, Vehicle, day_pieces, reachable_starts
 from allocator.scheduling.problem import Assignment, Problem, day_of
-from allocator.scheduling.timing import route_times, route_travel
+from allocator.scheduling.timing import objective_of, route_times, route_travel
 
 Plan = dict[int, list[tuple[int, int]]]
 
@@ -97,16 +97,46 @@ def _insertion_candidates(problem: Problem, vehicle: Vehicle, visit: int) -> lis
 
 
 def fill(problem: Problem, vehicles: list[Vehicle], plan: Plan) -> Plan:
-    """Insert every unscheduled visit where it fits best (cheapest insertion, exact checks)."""
+    """Insert every unscheduled visit where it fits best (cheapest insertion, exact checks); where
+    it fits nowhere, try moving one of the resident's other visits to another day first."""
     plan = {k: list(route) for k, route in plan.items()}
     wanted = wanted_starts(problem)
     for visit in range(len(problem.visits)):
         if any(v == visit for route in plan.values() for v, _ in route):
             continue
-        best = _best_insertion(problem, vehicles, plan, visit, wanted)
-        if best is not None:
-            plan[best[1]] = best[2]
+        moved = _inserted(problem, vehicles, plan, visit, wanted) or _inserted_moving_sibling(
+            problem, vehicles, plan, visit, wanted)
+        if moved is not None:
+            plan = moved
     return plan
+
+
+def _inserted(problem: Problem, vehicles: list[Vehicle], plan: Plan, visit: int,
+              wanted: dict[int, dict[int, int]]) -> Plan | None:
+    best = _best_insertion(problem, vehicles, plan, visit, wanted)
+    if best is None:
+        return None
+    return {**plan, best[1]: best[2]}
+
+
+def _without(plan: Plan, visit: int) -> Plan:
+    return {k: kept for k, route in plan.items() if (kept := [(v, t) for v, t in route if v != visit])}
+
+
+def _inserted_moving_sibling(problem: Problem, vehicles: list[Vehicle], plan: Plan, visit: int,
+                             wanted: dict[int, dict[int, int]]) -> Plan | None:
+    """Take out one of the resident's scheduled visits, insert ``visit``, put the other back."""
+    resident = problem.visits[visit].resident
+    siblings = sorted(v for route in plan.values() for v, _ in route if problem.visits[v].resident == resident)
+    best, best_score = None, None
+    for sibling in siblings:
+        trial = _inserted(problem, vehicles, _without(plan, sibling), visit, wanted)
+        trial = trial and _inserted(problem, vehicles, trial, sibling, wanted)
+        if trial:
+            score = objective_of(problem, assignments_of(vehicles, trial)).as_tuple()
+            if best_score is None or score > best_score:
+                best, best_score = trial, score
+    return best
 
 
 def _best_insertion(problem: Problem, vehicles: list[Vehicle], plan: Plan, visit: int,

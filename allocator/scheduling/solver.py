@@ -17,10 +17,12 @@ caps the search; a run that hits it may differ from one that does not.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
-from pyvrp import Result, Route, Solution
+from pyvrp import PenaltyParams, Result, Route, Solution, SolveParams
 from pyvrp import solve as pyvrp_solve
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
 from allocator.scheduling.options import Vehicle, keepable_visits, start_options, vehicles_of
@@ -81,10 +83,10 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
         limit = budget.iterations if rounds == 1 else budget.repair_iterations
         plan, used, hit = _search(problem, model, plan, limit, budget)
         iterations, hit_limit = iterations + used, hit_limit or hit
-        new_bans, over = _week_rule_faults(problem, vehicles, plan)
-        if not new_bans and not over:
+        conflicts, over = _week_rule_faults(problem, vehicles, plan)
+        if not conflicts and not over:
             break
-        banned |= new_bans
+        banned = _resident_day_bans(problem, plan, conflicts)
         caps = _share_minutes(problem, vehicles, plan, caps, over)
         if hit:
             break
@@ -116,8 +118,13 @@ def _search(problem: Problem, model: RoutingModel, plan: Plan, limit: int,
 
 
 def model_solve(model: RoutingModel, plan: Plan, stop: MultipleCriteria) -> Result:
-    return pyvrp_solve(model.data, stop=stop, seed=SEED, collect_stats=False, display=False,
-                       initial_solution=_initial(model, plan))
+    # The objective's weights are large (see routing.py); time warp and overload must be
+    # allowed to cost more than a visit's prize, or the search would rather break a rule.
+    params = SolveParams(penalty=PenaltyParams(max_penalty=float(2 * model.weights.forbidden)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        return pyvrp_solve(model.data, stop=stop, seed=SEED, collect_stats=False, display=False,
+                           params=params, initial_solution=_initial(model, plan))
 
 
 def _initial(model: RoutingModel, plan: Plan) -> Solution | None:
@@ -169,6 +176,21 @@ def _week_rule_faults(problem: Problem, vehicles: list[Vehicle],
     over = {s for s, member in enumerate(problem.staff)
             if member.max_minutes is not None and used[s] > member.max_minutes}
     return bans, over
+
+
+def _resident_day_bans(problem: Problem, plan: Plan, conflicts: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Days each visit may not use in the next round: those its resident's other visits hold now,
+    and for the loser of a clash, the day of the clash. Recomputed every round (not piled up),
+    so a visit pushed off a day may come back once the other visit has moved away."""
+    held: dict[str, set[tuple[int, int]]] = {}
+    for route in plan.values():
+        for v, t in route:
+            held.setdefault(problem.visits[v].resident, set()).add((v, day_of(t)))
+    bans = set(conflicts)
+    for v, visit in enumerate(problem.visits):
+        own = {d for u, d in held.get(visit.resident, ()) if u == v}
+        bans |= {(v, d) for u, d in held.get(visit.resident, ()) if u != v and d not in own}
+    return bans
 
 
 def _share_minutes(problem: Problem, vehicles: list[Vehicle], plan: Plan, caps: list[int],
