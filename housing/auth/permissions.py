@@ -1,0 +1,132 @@
+"""Who may do what: permissions are data (role → actions), checked in one place.
+
+Every view declares its action with ``@requires("action")`` (or ``@public``). A
+``before_request`` hook (``enforce``) refuses any endpoint that declares nothing: a new
+route without a permission is denied, and the route × role test fails until the route
+is added there. Object-level scoping (whose clients, which units, which county) lives in
+``housing.services.scope``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from housing.models.users import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"  # any logged-in user, whatever the role
+
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.ADMIN: frozenset({
+        "dashboard.view",
+        "user.manage",
+        "audit.search",
+        "audit.person_report",
+        "reference.view",
+    }),
+    Role.COORDINATOR: frozenset({
+        "dashboard.view",
+        "young_person.list",
+        "young_person.view",
+        "young_person.view_case",
+        "young_person.create",
+        "young_person.edit",
+        "young_person.show_identity_code",
+        "unit.list",
+        "unit.view",
+        "unit.create",
+        "unit.edit",
+        "place.edit",
+        "reference.view",
+    }),
+    Role.SOCIAL_WORKER: frozenset({
+        "dashboard.view",
+        "young_person.list",
+        "young_person.view",
+        "young_person.view_case",
+        "young_person.create",
+        "young_person.edit",
+        "young_person.show_identity_code",
+        "audit.person_report",
+        "unit.list",
+        "unit.view",
+    }),
+    Role.UNIT_MANAGER: frozenset({
+        "dashboard.view",
+        "young_person.list",
+        "young_person.view",
+        "unit.list",
+        "unit.view",
+    }),
+    Role.UNIT_STAFF: frozenset({
+        "dashboard.view",
+        "young_person.list",
+        "young_person.view",
+        "unit.list",
+        "unit.view",
+    }),
+}
+
+
+def can(user: Any, action: str) -> bool:
+    """True when ``user`` (possibly anonymous) may perform ``action`` at all."""
+    if action == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if action == AUTHENTICATED:
+        return True
+    return action in PERMISSIONS.get(user.role, frozenset())
+
+
+def requires(action: str) -> Callable[[F], F]:
+    """Declare the action a view needs. Checked by ``enforce`` before the view runs."""
+
+    def mark(view: F) -> F:
+        view.required_permission = action  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def public(view: F) -> F:
+    """Declare a view open to everyone (login page, health check, error pages)."""
+    view.required_permission = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def declared_permission(endpoint: str | None) -> str | None:
+    if endpoint is None:
+        return None
+    if endpoint == "static":
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "required_permission", None)
+
+
+def enforce() -> Any:
+    """``before_request``: deny by default, send anonymous users to the login page."""
+    if request.endpoint is None:  # 404 and 405 are handled by Flask
+        return None
+    action = declared_permission(request.endpoint)
+    if action is None:
+        current_app.logger.error("endpoint %s declares no permission; denied", request.endpoint)
+        abort(403)
+    if action == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("auth.change_password"))
+    if not can(current_user, action):
+        abort(403)
+    return None
+
+
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "main.set_language"})

@@ -1,0 +1,64 @@
+"""Command-line tasks: ``flask --app housing <command>``."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+from flask import Flask, current_app
+
+from housing.extensions import db
+from housing.models import Role
+from housing.services.errors import RuleViolation
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(load_reference)
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)
+
+
+@click.command("load-reference")
+def load_reference() -> None:
+    """Load counties and municipalities (idempotent)."""
+    from housing.services.reference import load_reference_data
+
+    result = load_reference_data()
+    db.session.commit()
+    click.echo(f"Reference data: {result.counties} counties, {result.municipalities} municipalities "
+               f"({result.changed} rows added or changed).")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--county", "county_id", help="County id, e.g. PI or HKI (all roles but admin).")
+@click.option("--unit", "unit_ids", type=int, multiple=True, help="Unit id (unit roles; repeatable).")
+@click.option("--language", type=click.Choice(["fi", "sv", "en"]), default="fi")
+@click.option("--password", help="Asked for when not given (recommended: not in shell history).")
+def create_user(email, name, role, county_id, unit_ids, language, password) -> None:
+    """Create a staff account."""
+    from housing.services import accounts
+
+    password = password or getpass.getpass("Password: ")
+    try:
+        user = accounts.create_user(email=email, name=name, role=Role(role), password=password,
+                                    county_id=county_id, unit_ids=list(unit_ids), language=language)
+    except RuleViolation as violation:
+        db.session.rollback()
+        raise click.ClickException(str(violation.message)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Build a believable demo county (idempotent; refused in production)."""
+    if not current_app.config["DEMO_ACCOUNTS_ALLOWED"]:
+        raise click.ClickException("seed-demo runs only with HOUSING_ENV=development or demo.")
+    from housing.services.demo import seed
+
+    summary = seed()
+    db.session.commit()
+    click.echo(summary)

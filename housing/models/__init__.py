@@ -1,0 +1,44 @@
+"""All models, imported here so the metadata is complete for Alembic and the app."""
+
+from housing.models.allocation import (
+    AllocationRound,
+    Offer,
+    OfferStatus,
+    Proposal,
+    ProposalDecision,
+    RoundStatus,
+)
+from housing.models.applications import (
+    Application,
+    ApplicationStatus,
+    ApplicationStatusChange,
+    LocationWish,
+    application_not_with,
+)
+from housing.models.audit import AuditEvent, LoginAttempt
+from housing.models.base import Base, utcnow
+from housing.models.geography import County, CountyKind, Municipality
+from housing.models.people import PlacementType, ReferralStatus, ServiceReferral, YoungPerson
+from housing.models.support import (
+    ScheduledVisit,
+    ScheduleStatus,
+    ShiftPattern,
+    StaffAbsence,
+    SupportPlan,
+    VisitOutcome,
+    VisitRecord,
+    WeeklySchedule,
+)
+from housing.models.tenancies import MoveKind, MoveRequest, MoveStatus, Tenancy
+from housing.models.units import Place, Unit, UnitType
+from housing.models.users import Role, User, user_units
+
+__all__ = [
+    "AllocationRound", "Application", "ApplicationStatus", "ApplicationStatusChange", "AuditEvent",
+    "Base", "County", "CountyKind", "LocationWish", "LoginAttempt", "MoveKind", "MoveRequest",
+    "MoveStatus", "Municipality", "Offer", "OfferStatus", "Place", "PlacementType", "Proposal",
+    "ProposalDecision", "ReferralStatus", "Role", "RoundStatus", "ScheduleStatus", "ScheduledVisit",
+    "ServiceReferral", "ShiftPattern", "StaffAbsence", "SupportPlan", "Tenancy", "Unit", "UnitType",
+    "User", "VisitOutcome", "YoungPerson", "VisitRecord", "WeeklySchedule", "application_not_with", "user_units",
+    "utcnow",
+]

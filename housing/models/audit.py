@@ -1,0 +1,55 @@
+"""The audit log (append-only) and login attempts (for throttling).
+
+Append-only is enforced twice: the session refuses to update or delete an ``AuditEvent``
+(``housing.audit``), and on PostgreSQL a trigger created by the Alembic revision raises on
+UPDATE or DELETE. ``young_person_id`` is deliberately not a foreign key: the record of who
+processed a person's data must outlive changes to the person's row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from housing.models.base import Base, UtcDateTime, utcnow
+
+BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER only
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_young_person_id_at", "young_person_id", "at"),
+        Index("ix_audit_events_user_id_at", "user_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    user_email: Mapped[str | None] = mapped_column(String(254))  # as it was at the time
+    role: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(40))
+    young_person_id: Mapped[int | None] = mapped_column(Integer)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    success: Mapped[bool] = mapped_column(Boolean, default=True)
+    path: Mapped[str | None] = mapped_column(String(300))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(45))
+    success: Mapped[bool] = mapped_column(Boolean)

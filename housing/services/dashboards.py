@@ -1,0 +1,147 @@
+"""What each role's front page shows. One function per role; queries are aggregate or
+batched (no N+1), and a list of clients is written to the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from housing import audit, rules
+from housing.extensions import db
+from housing.models import (
+    Application,
+    ApplicationStatus,
+    AuditEvent,
+    Place,
+    Role,
+    Tenancy,
+    Unit,
+    User,
+    YoungPerson,
+)
+from housing.services.scope import not_ended, unit_resident_ids
+
+AFTERCARE_ENDING_SOON = timedelta(days=183)
+
+
+def for_user(user: User, today: date | None = None) -> dict[str, Any]:
+    today = today or date.today()
+    builders = {
+        Role.ADMIN: _admin,
+        Role.COORDINATOR: _coordinator,
+        Role.SOCIAL_WORKER: _social_worker,
+        Role.UNIT_MANAGER: _unit_roles,
+        Role.UNIT_STAFF: _unit_roles,
+    }
+    return builders[user.role](user, today)
+
+
+def _admin(user: User, today: date) -> dict[str, Any]:
+    by_role = dict(db.session.execute(
+        select(User.role, func.count()).where(User.active.is_(True)).group_by(User.role)
+    ).all())
+    day_ago = _start_of(today) - timedelta(days=1)
+    failed = db.session.scalar(
+        select(func.count()).select_from(AuditEvent)
+        .where(AuditEvent.action == str(audit.Action.LOGIN_FAILED), AuditEvent.at >= day_ago)
+    )
+    return {"users_by_role": by_role, "users_total": sum(by_role.values()), "failed_logins_24h": failed}
+
+
+def _start_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _coordinator(user: User, today: date) -> dict[str, Any]:
+    county = user.county_id
+    unit_count, place_count = db.session.execute(
+        select(func.count(func.distinct(Unit.id)), func.count(Place.id))
+        .select_from(Unit).outerjoin(Place, Place.unit_id == Unit.id)
+        .where(Unit.county_id == county, Unit.active.is_(True))
+    ).one()
+    occupied = select(Tenancy.place_id).where(Tenancy.move_in <= today, not_ended(today))
+    free_places = db.session.scalar(
+        select(func.count(Place.id)).join(Unit).where(
+            Unit.county_id == county, Unit.active.is_(True), Place.out_of_use.is_(False),
+            Place.id.not_in(occupied),
+        )
+    )
+    applications = db.session.execute(
+        select(Application.status, Application.urgency_band, func.count())
+        .join(YoungPerson, YoungPerson.id == Application.young_person_id)
+        .where(YoungPerson.placing_county_id == county)
+        .group_by(Application.status, Application.urgency_band)
+    ).all()
+    by_status: dict[str, int] = {}
+    waitlist_by_band = {1: 0, 2: 0, 3: 0}
+    for status, band, count in applications:
+        by_status[str(status)] = by_status.get(str(status), 0) + count
+        if status == ApplicationStatus.WAITLISTED:
+            waitlist_by_band[band] = waitlist_by_band.get(band, 0) + count
+    people = db.session.scalar(
+        select(func.count()).select_from(YoungPerson).where(YoungPerson.placing_county_id == county)
+    )
+    return {
+        "county": user.county, "units": unit_count, "places": place_count, "free_places": free_places,
+        "applications_by_status": by_status, "waitlist_by_band": waitlist_by_band, "young_people": people,
+        "to_review": by_status.get("submitted", 0),
+    }
+
+
+def _social_worker(user: User, today: date) -> dict[str, Any]:
+    clients = list(db.session.scalars(
+        select(YoungPerson).where(YoungPerson.responsible_worker_id == user.id)
+        .order_by(YoungPerson.last_name, YoungPerson.first_name)
+    ))
+    warning_at = current_app.config.get("CASELOAD_WARNING", rules.CASELOAD_WARNING_DEFAULT)
+    rows = []
+    for person in clients:
+        ends = rules.aftercare_ends_on(person.birth_date)
+        rows.append({
+            "person": person,
+            "age": rules.age_on(person.birth_date, today),
+            "aftercare_ends": ends,
+            "ending_soon": today <= ends <= today + AFTERCARE_ENDING_SOON,
+            "ended": ends < today,
+            "plan": rules.client_plan_state(person.client_plan_date, today),
+        })
+    audit.record_list_view(p.id for p in clients)
+    open_statuses = [s for s in ApplicationStatus if s not in (ApplicationStatus.CLOSED, ApplicationStatus.WITHDRAWN,
+                                                                ApplicationStatus.HOUSED)]
+    applications = dict(db.session.execute(
+        select(Application.status, func.count()).join(YoungPerson)
+        .where(YoungPerson.responsible_worker_id == user.id, Application.status.in_(open_statuses))
+        .group_by(Application.status)
+    ).all())
+    return {
+        "clients": rows,
+        "caseload": len(clients),
+        "caseload_limit": rules.caseload_limit(today),
+        "caseload_warning_at": warning_at,
+        "caseload_state": rules.caseload_state(len(clients), today, warning_at),
+        "plans_needing_attention": sum(1 for r in rows if r["plan"] != rules.ClientPlanState.CURRENT),
+        "open_applications": {str(k): v for k, v in applications.items()},
+    }
+
+
+def _unit_roles(user: User, today: date) -> dict[str, Any]:
+    unit_ids = user.unit_ids
+    occupancy = dict(db.session.execute(
+        select(Place.unit_id, func.count(Tenancy.id)).join(Tenancy, Tenancy.place_id == Place.id)
+        .where(Place.unit_id.in_(unit_ids), Tenancy.move_in <= today, not_ended(today))
+        .group_by(Place.unit_id)
+    ).all())
+    place_counts = dict(db.session.execute(
+        select(Place.unit_id, func.count()).where(Place.unit_id.in_(unit_ids)).group_by(Place.unit_id)
+    ).all())
+    residents = list(db.session.scalars(
+        select(YoungPerson).where(YoungPerson.id.in_(unit_resident_ids(unit_ids, today)))
+        .order_by(YoungPerson.last_name, YoungPerson.first_name)
+    ))
+    audit.record_list_view(p.id for p in residents)
+    units = [{"unit": u, "places": place_counts.get(u.id, 0), "occupied": occupancy.get(u.id, 0)}
+             for u in user.units]
+    return {"units": units, "residents": residents}

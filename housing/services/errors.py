@@ -1,0 +1,17 @@
+"""Exceptions services raise; the web layer turns them into pages and messages."""
+
+from __future__ import annotations
+
+
+class NotVisible(LookupError):
+    """The object does not exist, or the actor may not see it: both answer 404, so that
+    out-of-scope ids reveal nothing."""
+
+
+class RuleViolation(ValueError):
+    """A domain rule refuses the change. ``message`` is translatable (lazy) text."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field

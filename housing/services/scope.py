@@ -1,0 +1,87 @@
+"""Object-level scoping: which young people and units an actor may see.
+
+The one place that says "a social worker sees only their own clients, unit roles only
+residents of their units, a coordinator only their county". Every query of client data
+in routes goes through these functions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, func, or_, select
+
+from housing.extensions import db
+from housing.models import Place, Role, Tenancy, Unit, User, YoungPerson
+from housing.services.errors import NotVisible
+
+
+def not_ended(on: date) -> ColumnElement[bool]:
+    """Tenancies that have not ended by ``on`` (current or starting later)."""
+    ends = func.coalesce(Tenancy.actual_move_out, Tenancy.planned_move_out)
+    return or_(ends.is_(None), ends > on)
+
+
+def unit_resident_ids(unit_ids: set[int] | list[int], on: date) -> Any:
+    """Subquery: young people living (or about to live) in any of the given units."""
+    return (
+        select(Tenancy.young_person_id)
+        .join(Place, Place.id == Tenancy.place_id)
+        .where(Place.unit_id.in_(unit_ids), not_ended(on))
+    )
+
+
+def young_person_condition(user: User, today: date | None = None) -> ColumnElement[bool]:
+    today = today or date.today()
+    if user.role == Role.SOCIAL_WORKER:
+        return YoungPerson.responsible_worker_id == user.id
+    if user.role == Role.COORDINATOR:
+        return YoungPerson.placing_county_id == user.county_id if user.county_id else false()
+    if user.role.works_in_units:
+        return YoungPerson.id.in_(unit_resident_ids(user.unit_ids, today))
+    return false()  # admins do not open client records
+
+
+def visible_young_people(user: User) -> Any:
+    return select(YoungPerson).where(young_person_condition(user))
+
+
+def get_young_person(user: User, person_id: int) -> YoungPerson:
+    person = db.session.scalar(
+        select(YoungPerson).where(YoungPerson.id == person_id, young_person_condition(user))
+    )
+    if person is None:
+        raise NotVisible("young_person", person_id)
+    return person
+
+
+def unit_condition(user: User) -> ColumnElement[bool]:
+    if user.role in (Role.COORDINATOR, Role.SOCIAL_WORKER):
+        return Unit.county_id == user.county_id if user.county_id else false()
+    if user.role.works_in_units:
+        return Unit.id.in_(user.unit_ids) if user.unit_ids else false()
+    return false()
+
+
+def get_unit(user: User, unit_id: int) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.id == unit_id, unit_condition(user)))
+    if unit is None:
+        raise NotVisible("unit", unit_id)
+    return unit
+
+
+def sees_protected_address(user: User, person: YoungPerson) -> bool:
+    """Turvakielto: the address only for the responsible worker and the coordinator."""
+    if not person.non_disclosure:
+        return True
+    if user.role == Role.SOCIAL_WORKER:
+        return person.responsible_worker_id == user.id
+    return user.role == Role.COORDINATOR and person.placing_county_id == user.county_id
+
+
+def sees_resident_list(user: User, unit: Unit) -> bool:
+    """Residents of a unit: the coordinator of its county and the unit's own staff."""
+    if user.role == Role.COORDINATOR:
+        return unit.county_id == user.county_id
+    return user.role.works_in_units and unit.id in user.unit_ids

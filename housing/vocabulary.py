@@ -1,0 +1,138 @@
+"""Code lists used across the app, each code with its translatable label.
+
+Codes are stored in the database and sent to the solvers; labels are shown to people.
+Adding a code here makes it available in every form that uses the list.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# Needs of an applicant and on-site services of a unit share one list: they are matched.
+SERVICES = {
+    "mental_health": _l("Mental health support"),
+    "substance_use": _l("Substance use support"),
+    "parenting": _l("Support for young parents"),
+    "employment": _l("Employment support"),
+    "education": _l("Support with studies"),
+    "daily_living": _l("Daily living skills"),
+    "finances": _l("Money and debt advice"),
+    "neuropsychiatric": _l("Neuropsychiatric support"),
+}
+
+SUPPORT_LEVELS = {
+    1: _l("1 – light (a few visits a week)"),
+    2: _l("2 – regular (daily contact)"),
+    3: _l("3 – intensive (staff on site daytime)"),
+    4: _l("4 – round the clock"),
+}
+
+URGENCY_BANDS = {
+    1: _l("1 – acute"),
+    2: _l("2 – high"),
+    3: _l("3 – standard"),
+}
+
+UNIT_TYPES = {
+    "supported_housing_unit": _l("Supported housing unit"),
+    "training_flats": _l("Training flats"),
+    "scattered_flats": _l("Scattered supported flats"),
+    "family_unit": _l("Unit for young families"),
+    "round_the_clock": _l("Round-the-clock unit"),
+}
+
+LANGUAGES_OF_SERVICE = {
+    "fi": _l("Finnish"),
+    "sv": _l("Swedish"),
+    "en": _l("English"),
+    "se": _l("Sámi"),
+    "ru": _l("Russian"),
+    "ar": _l("Arabic"),
+    "so": _l("Somali"),
+}
+
+GENDERS = {
+    "f": _l("Female"),
+    "m": _l("Male"),
+    "x": _l("Other or not stated"),
+}
+
+UNIT_GENDER_RESTRICTIONS = {
+    "f": _l("Women only"),
+    "m": _l("Men only"),
+}
+
+PLACEMENT_TYPES = {
+    "substitute_care": _l("Substitute care (taken into care)"),
+    "open_care_placement": _l("Open-care placement (37 §)"),
+    "other": _l("Other (no placement)"),
+}
+
+ROLES = {
+    "admin": _l("Administrator"),
+    "coordinator": _l("Housing coordinator"),
+    "social_worker": _l("Social worker"),
+    "unit_manager": _l("Unit manager"),
+    "unit_staff": _l("Unit staff"),
+}
+
+SKILLS = {
+    "nurse": _l("Nursing"),
+    "substance_use": _l("Substance use work"),
+    "mental_health": _l("Mental health work"),
+    "family_work": _l("Family work"),
+    "swedish": _l("Service in Swedish"),
+}
+
+REFERRAL_SERVICES = {
+    "mental_health": _l("Mental health services"),
+    "substance_use": _l("Substance use services"),
+    "health": _l("Health care"),
+    "education": _l("Education and guidance"),
+    "employment": _l("Employment services"),
+    "income": _l("Income support (Kela)"),
+    "housing_advice": _l("Housing advice"),
+    "debt_advice": _l("Debt advice"),
+    "youth_work": _l("Youth work"),
+    "other": _l("Other service"),
+}
+
+VISIT_TYPES = {
+    "home_visit": _l("Home visit"),
+    "office": _l("Meeting at the office"),
+    "outing": _l("Errand or outing together"),
+    "phone": _l("Phone or video call"),
+}
+
+VISIT_THEMES = {
+    "housing": _l("Housing and home"),
+    "finances": _l("Money"),
+    "health": _l("Health and wellbeing"),
+    "studies_work": _l("Studies and work"),
+    "relationships": _l("Relationships"),
+    "daily_living": _l("Daily living"),
+    "substance_use": _l("Substance use"),
+}
+
+
+APPLICATION_STATUSES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "returned": _l("Returned for changes"),
+    "waitlisted": _l("On the waiting list"),
+    "offered": _l("Offered a place"),
+    "housed": _l("Housed"),
+    "withdrawn": _l("Withdrawn"),
+    "closed": _l("Closed"),
+}
+
+
+def label(vocabulary: dict, code) -> str:
+    """The label of a code, or the code itself when it is no longer in the list."""
+    value = vocabulary.get(code)
+    return str(value) if value is not None else str(code)
+
+
+def choices(vocabulary: dict) -> list[tuple]:
+    """WTForms choices: (code, label) pairs in the list's order."""
+    return [(code, text) for code, text in vocabulary.items()]

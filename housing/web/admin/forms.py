@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from housing import vocabulary
+from housing.web.units.forms import MultiCheckboxField, optional_choice
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(_l("Enter an email address.")), Length(max=254),
+        Email(_l("Enter an email address such as name@example.fi."))])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)])
+    role = SelectField(_l("Role"), choices=vocabulary.choices(vocabulary.ROLES))
+    county_id = SelectField(_l("County"))
+    unit_ids = MultiCheckboxField(_l("Units (unit managers and staff)"), coerce=int)
+    language = SelectField(_l("Language"), choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")])
+    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=200)])
+
+
+class AuditSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    user_email = StringField(_l("User"), validators=[Optional(), Length(max=254)])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    identity_code = StringField(_l("Young person's identity code"), validators=[Optional(), Length(max=11)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+
+class PersonLookupForm(FlaskForm):
+    identity_code = StringField(_l("Identity code"), validators=[
+        DataRequired(_l("Enter the identity code.")), Length(max=11)])
+
+
+def county_choices(counties, language: str) -> list[tuple]:
+    return optional_choice([(c.id, c.name(language)) for c in counties], _l("No county (administrators)"))
+

@@ -1,0 +1,5 @@
+"""Login, logout and the user's own password."""
+
+from housing.web.auth.routes import bp
+
+__all__ = ["bp"]

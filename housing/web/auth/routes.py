@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from housing import audit
+from housing.auth.permissions import AUTHENTICATED, public, requires
+from housing.extensions import db
+from housing.services import accounts
+from housing.web.auth.forms import ChangePasswordForm, LoginForm
+from housing.web.forms import form_page, save_form
+from housing.web.safety import safe_next_url
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = accounts.authenticate(
+            form.email.data, form.password.data, request.remote_addr or "unknown",
+            demo_allowed=current_app.config["DEMO_ACCOUNTS_ALLOWED"],
+        )
+        db.session.commit()
+        if result.outcome == accounts.LoginOutcome.OK:
+            session.clear()  # a fresh session on login: no fixation
+            login_user(result.user)
+            session["language"] = result.user.language
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.dashboard"))
+        flash(_login_failure_message(result), "error")
+        return render_template("auth/login.html", form=form), 401 if result.outcome != "throttled" else 429
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+def _login_failure_message(result: accounts.LoginResult) -> str:
+    if result.outcome == accounts.LoginOutcome.THROTTLED:
+        return _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=result.retry_minutes)
+    if result.outcome == accounts.LoginOutcome.DEMO_REFUSED:
+        return _("Demo accounts work only when the service runs in demo mode.")
+    return _("The email address or password is not correct.")
+
+
+@bp.post("/logout")
+@requires(AUTHENTICATED)
+def logout():
+    audit.record(audit.Action.LOGOUT, object_type="user", object_id=current_user.id)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires(AUTHENTICATED)
+def change_password():
+    form = ChangePasswordForm()
+    done = save_form(
+        form, lambda: accounts.change_password(current_user, form.current_password.data, form.new_password.data),
+        _("Your password has been changed."), lambda _result: url_for("main.dashboard"),
+    )
+    return done or form_page("auth/change_password.html", form)

@@ -1,0 +1,43 @@
+"""Form handling shared by every area: validate, call the service, commit or explain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, render_template
+from flask_wtf import FlaskForm
+
+from housing.extensions import db
+from housing.services.errors import RuleViolation
+
+
+def show_rule_violation(form: FlaskForm, violation: RuleViolation) -> None:
+    """Attach a service's refusal to its field, or show it above the form."""
+    field = getattr(form, violation.field, None) if violation.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(violation.message)]
+    else:
+        form.form_errors.append(str(violation.message))
+
+
+def save_form(form: FlaskForm, operation: Callable[[], Any], success: str, next_url: Callable[[Any], str]) -> Any:
+    """On a valid POST run ``operation`` (a service call that flushes), commit, flash
+    ``success`` and redirect to ``next_url(result)``. On a refused change roll back, so
+    nothing is saved, and return None so the route shows the form with the reason."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = operation()
+    except RuleViolation as violation:
+        db.session.rollback()
+        show_rule_violation(form, violation)
+        return None
+    db.session.commit()
+    flash(success, "success")
+    return redirect(next_url(result))
+
+
+def form_page(template: str, form: FlaskForm, **context: Any) -> Any:
+    """Render a form page: status 400 when it carries errors, so clients and tests see it."""
+    return render_template(template, form=form, **context), 400 if form.errors else 200

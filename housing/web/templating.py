@@ -1,0 +1,80 @@
+"""What every template can use: permission checks, code-list labels, navigation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from housing import rules, vocabulary
+from housing.auth.permissions import can
+
+# (endpoint, label, permission): shown when the user has the permission.
+NAVIGATION = (
+    ("main.dashboard", _l("Front page"), "dashboard.view"),
+    ("young_people.index", _l("Young people"), "young_person.list"),
+    ("units.index", _l("Units and places"), "unit.list"),
+    ("admin.users", _l("Users"), "user.manage"),
+    ("admin.audit_log", _l("Audit log"), "audit.search"),
+)
+
+
+def navigation_items() -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    current_area = (request.endpoint or "").split(".")[0]
+    return [
+        {"endpoint": endpoint, "label": text, "active": endpoint.split(".")[0] == current_area
+         and (endpoint != "main.dashboard" or request.endpoint == endpoint)}
+        for endpoint, text, permission in NAVIGATION
+        if can(current_user, permission)
+    ]
+
+
+ACTION_LABELS = {
+    "view": _l("Viewed"),
+    "list": _l("Seen in a list"),
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "export": _l("Exported"),
+    "show_identity_code": _l("Identity code shown in full"),
+    "login": _l("Logged in"),
+    "login_failed": _l("Failed login"),
+    "login_throttled": _l("Login refused: too many attempts"),
+    "logout": _l("Logged out"),
+    "password_change": _l("Password changed"),
+    "password_reset": _l("Password reset"),
+    "user_create": _l("Account created"),
+    "user_update": _l("Account changed"),
+    "audit_search": _l("Audit log searched"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def format_day(value: date | None, style: str = "medium") -> str:
+    return format_date(value, style) if value else "–"
+
+
+def install_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        can=lambda action: can(current_user, action),
+        label=vocabulary.label,
+        vocabulary=vocabulary,
+        navigation_items=navigation_items,
+        current_language=lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+        mask_identity_code=rules.mask_identity_code,
+        action_label=action_label,
+    )
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["datetime"] = lambda value, style="medium": format_datetime(value, style) if value else "–"
+    app.jinja_env.filters["labels"] = lambda codes, vocab: ", ".join(vocabulary.label(vocab, c) for c in codes or [])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.validators import Optional
+
+from housing import audit
+from housing.auth.permissions import can, requires
+from housing.extensions import db
+from housing.models import Municipality, Role
+from housing.services import scope, young_people
+from housing.web.forms import form_page, save_form
+from housing.web.young_people.forms import YoungPersonForm
+
+bp = Blueprint("young_people", __name__, url_prefix="/young-people")
+
+
+@bp.get("/")
+@requires("young_person.list")
+def index():
+    search = request.args.get("q", "").strip()[:100]
+    page = young_people.list_people(current_user, search, request.args.get("page", 1, type=int))
+    db.session.commit()  # the list view's audit events
+    return render_template("young_people/index.html", page=page, search=search)
+
+
+def _detail_page(person_id: int, identity_code: str | None = None):
+    person = scope.get_young_person(current_user, person_id)
+    summary = young_people.view_person(person, date.today())
+    if identity_code is None and request.method == "POST":
+        identity_code = young_people.reveal_identity_code(person)
+    db.session.commit()  # the view's audit events
+    return render_template(
+        "young_people/detail.html", s=summary, person=person, identity_code=identity_code,
+        show_address=scope.sees_protected_address(current_user, person),
+        show_case=can(current_user, "young_person.view_case"),
+    )
+
+
+@bp.get("/<int:person_id>")
+@requires("young_person.view")
+def detail(person_id: int):
+    return _detail_page(person_id)
+
+
+@bp.post("/<int:person_id>/identity-code")
+@requires("young_person.show_identity_code")
+def show_identity_code(person_id: int):
+    """Showing the whole identity code is an audited action of its own."""
+    return _detail_page(person_id)
+
+
+def _person_form(obj=None) -> YoungPersonForm:
+    form = YoungPersonForm(obj=obj)
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name_fi))
+    form.municipality_code.choices = [("", _("Not recorded"))] + [(m.code, m.name_fi) for m in municipalities]
+    if current_user.role == Role.COORDINATOR:
+        workers = young_people.social_workers_of(current_user.county_id)
+        form.responsible_worker_id.choices = [("", _("Not chosen"))] + [(w.id, w.name) for w in workers]
+    else:
+        del form.responsible_worker_id  # a social worker registers their own clients
+    if obj is not None:
+        # The full identity code is never put in the form: a new value replaces it.
+        form.identity_code.validators = [Optional(), *form.identity_code.validators[1:]]
+        form.identity_code.flags.required = False
+    if obj is not None and request.method == "GET":
+        form.identity_code.data = ""
+        form.gender.data = obj.gender or ""
+        form.municipality_code.data = obj.municipality_code or ""
+        form.placement_type.data = obj.placement_type.value
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("young_person.create")
+def create():
+    form = _person_form()
+    done = save_form(form, lambda: young_people.create_person(current_user, form.data_for_service(), date.today()),
+                     _("The young person has been registered."),
+                     lambda person: url_for("young_people.detail", person_id=person.id))
+    return done or form_page("young_people/form.html", form, person=None)
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@requires("young_person.edit")
+def edit(person_id: int):
+    person = scope.get_young_person(current_user, person_id)
+    form = _person_form(person)
+    done = save_form(form, lambda: young_people.update_person(current_user, person, form.data_for_service(),
+                                                              date.today()),
+                     _("The changes have been saved."),
+                     lambda _result: url_for("young_people.detail", person_id=person.id))
+    if done is None and request.method == "GET":
+        # Opening the form shows the person's data: a read like any other.
+        audit.record(audit.Action.VIEW, object_type="young_person", object_id=person.id,
+                     young_person_id=person.id, detail={"form": "edit"})
+        db.session.commit()
+    return done or form_page("young_people/form.html", form, person=person)
