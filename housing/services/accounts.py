@@ -6,6 +6,7 @@ import enum
 import secrets
 from dataclasses import dataclass
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -27,7 +28,9 @@ def normalise_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)  # scrypt, werkzeug's default
+    # scrypt by default; the test suite sets a cheaper method to stay fast.
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
 
 
 def check_password_policy(password: str, email: str) -> None:

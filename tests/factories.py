@@ -1,0 +1,117 @@
+"""Test data factories: small functions that build valid objects with overridable fields.
+
+Each adds to the session and flushes (like services), so ids exist; tests commit when a
+request must see the data.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from housing import rules
+from housing.extensions import db
+from housing.models import (
+    Application,
+    ApplicationStatus,
+    LocationWish,
+    Place,
+    PlacementType,
+    Role,
+    Tenancy,
+    Unit,
+    UnitType,
+    User,
+    YoungPerson,
+)
+from housing.services.accounts import hash_password
+
+PASSWORD = "correct horse battery"
+_sequence = itertools.count(1)
+
+
+def identity_code(birth: date, individual: int = 905) -> str:
+    """A valid henkilötunnus (temporary individual numbers 900–999 belong to no one)."""
+    sign = {1800: "+", 1900: "-", 2000: "A"}[birth.year // 100 * 100]
+    ddmmyy = birth.strftime("%d%m%y")
+    number = f"{individual:03d}"
+    return f"{ddmmyy}{sign}{number}{rules.identity_code_check_character(ddmmyy, number)}"
+
+
+def make_user(role: Role = Role.SOCIAL_WORKER, county_id: str | None = "PI", units: list[Unit] | None = None,
+              **fields: Any) -> User:
+    n = next(_sequence)
+    user = User(
+        email=fields.pop("email", f"user{n}@example.fi"), name=fields.pop("name", f"Test User {n}"),
+        password_hash=hash_password(fields.pop("password", PASSWORD)), role=role,
+        county_id=None if role == Role.ADMIN else county_id, language=fields.pop("language", "fi"),
+        active=True, skills=[], **fields,
+    )
+    user.units = list(units or [])
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_unit(county_id: str = "PI", municipality_code: str = "837", **fields: Any) -> Unit:
+    n = next(_sequence)
+    values = dict(
+        name=f"Unit {n}", unit_type=UnitType.SUPPORTED_HOUSING_UNIT, county_id=county_id,
+        municipality_code=municipality_code, lat=61.4978, lon=23.761, support_level=2,
+        services=["mental_health"], staff_support_hours=40, languages=["fi"], active=True,
+    )
+    values.update(fields)
+    unit = Unit(**values)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def make_place(unit: Unit, **fields: Any) -> Place:
+    n = next(_sequence)
+    values = dict(unit_id=unit.id, label=f"A{n}", bedrooms=1, max_household=1, accessible=False, out_of_use=False)
+    values.update(fields)
+    place = Place(**values)
+    db.session.add(place)
+    db.session.flush()
+    return place
+
+
+def make_person(worker: User | None = None, county_id: str = "PI", birth: date = date(2006, 3, 14),
+                **fields: Any) -> YoungPerson:
+    n = next(_sequence)
+    values = dict(
+        identity_code=identity_code(birth, 900 + n % 100), first_name=f"Aino{n}", last_name=f"Testinen{n}",
+        birth_date=birth, language="fi", placing_county_id=county_id, residence_county_id=county_id,
+        responsible_worker_id=worker.id if worker else None, placement_type=PlacementType.SUBSTITUTE_CARE,
+        placed_alone=True, children_in_household=0, non_disclosure=False,
+    )
+    values.update(fields)
+    person = YoungPerson(**values)
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def make_tenancy(person: YoungPerson, place: Place, move_in: date | None = None, **fields: Any) -> Tenancy:
+    tenancy = Tenancy(young_person_id=person.id, place_id=place.id,
+                      move_in=move_in or date.today() - timedelta(days=30), **fields)
+    db.session.add(tenancy)
+    db.session.flush()
+    return tenancy
+
+
+def make_application(person: YoungPerson, status: ApplicationStatus = ApplicationStatus.SUBMITTED,
+                     **fields: Any) -> Application:
+    values = dict(
+        young_person_id=person.id, status=status, support_level=2, needs=["mental_health"], support_hours=4,
+        urgency_band=2, need_since=date.today() - timedelta(days=60), max_distance_km=30, household_size=1,
+        needs_accessible=False, acceptable_unit_types=[], consent=True, tiebreak=0.5,
+    )
+    values.update(fields)
+    application = Application(**values)
+    application.wishes = [LocationWish(rank=0, municipality_code="837", lat=61.4978, lon=23.761)]
+    db.session.add(application)
+    db.session.flush()
+    return application

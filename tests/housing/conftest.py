@@ -1,0 +1,96 @@
+"""Fixtures for the web application's tests.
+
+The database comes from ``HOUSING_TEST_DATABASE_URL`` (CI: a fresh PostgreSQL database)
+or is a temporary SQLite file. The schema is built once per run by the real Alembic
+revisions (which is also a test of them); reference data is loaded once; every test
+starts from empty client tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from housing import create_app
+from housing.extensions import db
+from housing.models import Base, User
+from housing.services.reference import load_reference_data
+
+REFERENCE_TABLES = {"counties", "municipalities"}
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("HOUSING_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _reset_schema() -> None:
+    """Start a PostgreSQL test database from nothing, so the revisions run from empty."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app({
+        "ENV": "testing",
+        "DATABASE_URL": _database_url(tmp_path_factory),
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    })
+    with app.app_context():
+        _reset_schema()
+        upgrade()
+        load_reference_data()
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_client_tables() -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    if db.engine.dialect.name == "postgresql":
+        # TRUNCATE is not stopped by the audit log's row trigger; DELETE would be.
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app: Flask) -> Iterator[None]:
+    yield
+    db.session.rollback()
+    _empty_client_tables()
+    db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def log_in(client: FlaskClient, user: User) -> FlaskClient:
+    """Log a user in without the login form (the login form has its own tests)."""
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def login(client: FlaskClient):
+    return lambda user: log_in(client, user)
