@@ -25,7 +25,7 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
-from allocator.scheduling.options import Vehicle, keepable_visits, start_options, vehicles_of
+from allocator.scheduling.options import Vehicle, day_pieces, keepable_visits, start_options, vehicles_of
 from allocator.scheduling.plan import (
     Plan,
     assignments_of,
@@ -56,7 +56,7 @@ class Budget:
 def default_budget(problem: Problem, time_limit: float | None, started: float) -> Budget:
     """Enough iterations for the benchmarks' sizes to settle; a wall-clock cap if asked for."""
     deadline = None if time_limit is None else started + time_limit * 0.85
-    return Budget(iterations=40_000, repair_iterations=4_000, patience=8_000, deadline=deadline)
+    return Budget(iterations=20_000, repair_iterations=20_000, patience=8_000, deadline=deadline)
 
 
 @dataclass(frozen=True)
@@ -179,17 +179,29 @@ def _week_rule_faults(problem: Problem, vehicles: list[Vehicle],
 
 
 def _resident_day_bans(problem: Problem, plan: Plan, conflicts: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Days each visit may not use in the next round: those its resident's other visits hold now,
-    and for the loser of a clash, the day of the clash. Recomputed every round (not piled up),
-    so a visit pushed off a day may come back once the other visit has moved away."""
-    held: dict[str, set[tuple[int, int]]] = {}
-    for route in plan.values():
-        for v, t in route:
-            held.setdefault(problem.visits[v].resident, set()).add((v, day_of(t)))
-    bans = set(conflicts)
+    """Share each resident's days out among their visits, so that no two can meet on a day.
+
+    A day a visit holds now stays with it (with the winner, where two clash); a free day goes
+    to the resident's unscheduled visits first, then to the others in turn. Each visit is
+    banned from every day it was not given, so the next round cannot break the rule.
+    """
+    held: dict[int, int] = {v: day_of(t) for route in plan.values() for v, t in route}
+    siblings: dict[str, list[int]] = {}
     for v, visit in enumerate(problem.visits):
-        own = {d for u, d in held.get(visit.resident, ()) if u == v}
-        bans |= {(v, d) for u, d in held.get(visit.resident, ()) if u != v and d not in own}
+        siblings.setdefault(visit.resident, []).append(v)
+    bans: set[tuple[int, int]] = set()
+    for visits in siblings.values():
+        if len(visits) < 2:
+            continue
+        days = {v: {day_of(early) for early, _ in day_pieces(problem.visits[v])} for v in visits}
+        owner = {held[v]: v for v in visits if v in held and (v, held[v]) not in conflicts}
+        waiting = sorted(visits, key=lambda v: (v in held, v))  # unscheduled visits choose first
+        for turn, day in enumerate(sorted(set().union(*days.values()) - owner.keys())):
+            able = [v for v in waiting if day in days[v]]
+            unscheduled = [v for v in able if v not in held]
+            if able:
+                owner[day] = (unscheduled or able)[turn % len(unscheduled or able)]
+        bans |= {(v, day) for v in visits for day in days[v] if owner.get(day) != v}
     return bans
 
 
