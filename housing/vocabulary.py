@@ -132,7 +132,3 @@ def label(vocabulary: dict, code) -> str:
     value = vocabulary.get(code)
     return str(value) if value is not None else str(code)
 
-
-def choices(vocabulary: dict) -> list[tuple]:
-    """WTForms choices: (code, label) pairs in the list's order."""
-    return [(code, text) for code, text in vocabulary.items()]

@@ -8,6 +8,7 @@ starts from empty client tables.
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Iterator
 
@@ -19,7 +20,7 @@ from sqlalchemy import text
 
 from housing import create_app
 from housing.extensions import db
-from housing.models import Base, User
+from housing.models import Base, Role, User
 from housing.services.reference import load_reference_data
 
 REFERENCE_TABLES = {"counties", "municipalities"}
@@ -40,6 +41,18 @@ def _reset_schema() -> None:
             connection.execute(text("CREATE SCHEMA public"))
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a real server would.
+
+    The tests hold an application context of their own (for factories and queries);
+    without this a request would reuse it, sharing ``g`` and the database session with
+    the test and with the previous request.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app({
@@ -48,6 +61,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_schema()
         upgrade()
@@ -94,3 +108,41 @@ def log_in(client: FlaskClient, user: User) -> FlaskClient:
 @pytest.fixture
 def login(client: FlaskClient):
     return lambda user: log_in(client, user)
+
+
+class World:
+    """A small county: one unit with a resident, and one user of every role.
+
+    ``person`` is the social worker's client and lives in the unit, so every role that
+    may see them, does; ``outsider`` is a client of another worker in another county.
+    """
+
+    def __init__(self) -> None:
+        from datetime import date, timedelta
+
+        from tests.factories import make_person, make_place, make_tenancy, make_unit, make_user
+
+        self.unit = make_unit("PI")
+        self.place = make_place(self.unit)
+        self.free_place = make_place(self.unit)
+        self.admin = make_user(Role.ADMIN)
+        self.coordinator = make_user(Role.COORDINATOR, "PI")
+        self.social_worker = make_user(Role.SOCIAL_WORKER, "PI")
+        self.unit_manager = make_user(Role.UNIT_MANAGER, "PI", units=[self.unit])
+        self.unit_staff = make_user(Role.UNIT_STAFF, "PI", units=[self.unit])
+        self.person = make_person(self.social_worker, "PI", address="Hämeenkatu 1")
+        make_tenancy(self.person, self.place, date.today() - timedelta(days=10))
+        self.other_worker = make_user(Role.SOCIAL_WORKER, "HKI")
+        self.outsider = make_person(self.other_worker, "HKI")
+        db.session.commit()
+
+    def user(self, role: Role) -> User:
+        return {
+            Role.ADMIN: self.admin, Role.COORDINATOR: self.coordinator, Role.SOCIAL_WORKER: self.social_worker,
+            Role.UNIT_MANAGER: self.unit_manager, Role.UNIT_STAFF: self.unit_staff,
+        }[role]
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return World()

@@ -6,7 +6,7 @@ from wtforms import DateField, EmailField, PasswordField, SelectField, StringFie
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from housing import vocabulary
-from housing.web.units.forms import MultiCheckboxField, optional_choice
+from housing.web.fields import MultiCheckboxField, options, vocabulary_options
 
 
 class UserForm(FlaskForm):
@@ -14,10 +14,10 @@ class UserForm(FlaskForm):
         DataRequired(_l("Enter an email address.")), Length(max=254),
         Email(_l("Enter an email address such as name@example.fi."))])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)])
-    role = SelectField(_l("Role"), choices=vocabulary.choices(vocabulary.ROLES))
+    role = SelectField(_l("Role"), choices=vocabulary_options(vocabulary.ROLES))
     county_id = SelectField(_l("County"))
     unit_ids = MultiCheckboxField(_l("Units (unit managers and staff)"), coerce=int)
-    language = SelectField(_l("Language"), choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=options([("fi", "suomi"), ("sv", "svenska"), ("en", "English")]))
     password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=200)])
 
 
@@ -37,6 +37,6 @@ class PersonLookupForm(FlaskForm):
         DataRequired(_l("Enter the identity code.")), Length(max=11)])
 
 
-def county_choices(counties, language: str) -> list[tuple]:
-    return optional_choice([(c.id, c.name(language)) for c in counties], _l("No county (administrators)"))
+def county_choices(counties, language: str) -> list:
+    return options([(c.id, c.name(language)) for c in counties], empty=_l("No county (administrators)"))
 

@@ -15,6 +15,7 @@ from housing.models import County, Role, Unit, User, YoungPerson
 from housing.services import accounts, audit_reports, scope
 from housing.services.errors import NotVisible, RuleViolation
 from housing.web.admin.forms import AuditSearchForm, PersonLookupForm, UserForm, county_choices
+from housing.web.fields import options
 from housing.web.forms import form_page, show_rule_violation
 from housing.web.templating import action_label
 
@@ -41,7 +42,7 @@ def _user_form(user: User | None = None) -> UserForm:
     counties = db.session.scalars(select(County).order_by(County.name_fi))
     form.county_id.choices = county_choices(counties, language)
     units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.county_id, Unit.name))
-    form.unit_ids.choices = [(u.id, f"{u.name} ({u.county_id})") for u in units]
+    form.unit_ids.choices = options((u.id, f"{u.name} ({u.county_id})") for u in units)
     if user is not None and request.method == "GET":
         form.unit_ids.data = sorted(user.unit_ids)
         form.county_id.data = user.county_id or ""
@@ -125,7 +126,7 @@ def reset_password(user_id: int):
 @requires("audit.search")
 def audit_log():
     form = AuditSearchForm(request.args)
-    form.action.choices = [("", _("All actions"))] + [(a.value, action_label(a.value)) for a in audit.Action]
+    form.action.choices = options(((a.value, action_label(a.value)) for a in audit.Action), empty=_("All actions"))
     filters = audit_reports.AuditFilter()
     page = None
     if form.validate():

@@ -2,35 +2,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    FloatField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from housing import vocabulary
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def optional_choice(choices: list[tuple], empty_label) -> list[tuple]:
-    return [("", empty_label), *choices]
+from housing.web.fields import MultiCheckboxField, vocabulary_options
 
 
 class UnitForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the unit a name.")), Length(max=120)])
     operator = StringField(_l("Operator"), validators=[Optional(), Length(max=120)])
-    unit_type = SelectField(_l("Type"), choices=vocabulary.choices(vocabulary.UNIT_TYPES))
+    unit_type = SelectField(_l("Type"), choices=vocabulary_options(vocabulary.UNIT_TYPES))
     municipality_code = SelectField(_l("Municipality"), validators=[DataRequired(_l("Choose a municipality."))])
     address = StringField(_l("Street address"), validators=[Optional(), Length(max=200)])
     postal_code = StringField(_l("Postal code"), validators=[
@@ -39,15 +21,15 @@ class UnitForm(FlaskForm):
         Optional(), NumberRange(59.0, 70.5, _l("Give a latitude in Finland (59–70.5)."))])
     lon = FloatField(_l("Longitude"), validators=[
         Optional(), NumberRange(19.0, 31.6, _l("Give a longitude in Finland (19–31.6)."))])
-    support_level = SelectField(_l("Support level"), coerce=int, choices=vocabulary.choices(vocabulary.SUPPORT_LEVELS))
-    services = MultiCheckboxField(_l("On-site services"), choices=vocabulary.choices(vocabulary.SERVICES))
+    support_level = SelectField(_l("Support level"), coerce=int, choices=vocabulary_options(vocabulary.SUPPORT_LEVELS))
+    services = MultiCheckboxField(_l("On-site services"), choices=vocabulary_options(vocabulary.SERVICES))
     staff_support_hours = IntegerField(_l("Staff support hours per week"), validators=[
         InputRequired(_l("Give the weekly staff support hours.")), NumberRange(0, 2000)])
     min_age = IntegerField(_l("Minimum age"), validators=[Optional(), NumberRange(16, 30)])
     max_age = IntegerField(_l("Maximum age"), validators=[Optional(), NumberRange(16, 30)])
-    gender_restriction = SelectField(_l("Gender restriction"), choices=optional_choice(
-        vocabulary.choices(vocabulary.UNIT_GENDER_RESTRICTIONS), _l("None")))
-    languages = MultiCheckboxField(_l("Languages served"), choices=vocabulary.choices(vocabulary.LANGUAGES_OF_SERVICE),
+    gender_restriction = SelectField(_l("Gender restriction"), choices=vocabulary_options(
+        vocabulary.UNIT_GENDER_RESTRICTIONS, empty=_l("None")))
+    languages = MultiCheckboxField(_l("Languages served"), choices=vocabulary_options(vocabulary.LANGUAGES_OF_SERVICE),
                                    validators=[DataRequired(_l("Choose at least one language."))])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])

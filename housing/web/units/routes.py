@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from housing.extensions import db
 from housing.models import Municipality, Place
 from housing.services import scope, units
 from housing.services.errors import NotVisible
+from housing.web.fields import options
 from housing.web.forms import form_page, save_form
 from housing.web.units.forms import PlaceForm, UnitForm
 
@@ -43,7 +45,8 @@ def _unit_form(obj=None) -> UnitForm:
     municipalities = db.session.scalars(
         select(Municipality).where(Municipality.county_id == current_user.county_id).order_by(Municipality.name_fi)
     )
-    form.municipality_code.choices = [("", _("Choose…"))] + [(m.code, m.name_fi) for m in municipalities]
+    form.municipality_code.choices = options(((m.code, m.name(str(get_locale()))) for m in municipalities),
+                                            empty=_("Choose…"))
     if obj is not None and request.method == "GET":
         form.gender_restriction.data = obj.gender_restriction or ""
     return form

@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectFie
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from housing import vocabulary
-from housing.web.units.forms import optional_choice
+from housing.web.fields import vocabulary_options
 
 
 def _text(value):
@@ -20,8 +20,8 @@ class YoungPersonForm(FlaskForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(_l("Enter the first name.")), Length(max=80)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(_l("Enter the last name.")), Length(max=80)])
     gender = SelectField(_l("Gender"),
-                         choices=optional_choice(vocabulary.choices(vocabulary.GENDERS), _l("Not recorded")))
-    language = SelectField(_l("Language of service"), choices=vocabulary.choices(vocabulary.LANGUAGES_OF_SERVICE))
+                         choices=vocabulary_options(vocabulary.GENDERS, empty=_l("Not recorded")))
+    language = SelectField(_l("Language of service"), choices=vocabulary_options(vocabulary.LANGUAGES_OF_SERVICE))
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     email = EmailField(_l("Email"), validators=[
         Optional(), Length(max=254), Email(_l("Enter an email address such as name@example.fi."))])
@@ -29,7 +29,7 @@ class YoungPersonForm(FlaskForm):
     municipality_code = SelectField(_l("Municipality of residence"))
     non_disclosure = BooleanField(_l("Non-disclosure for safety (turvakielto)"))
     responsible_worker_id = SelectField(_l("Responsible social worker"), coerce=lambda v: int(v) if v else None)
-    placement_type = SelectField(_l("Care before aftercare"), choices=vocabulary.choices(vocabulary.PLACEMENT_TYPES))
+    placement_type = SelectField(_l("Care before aftercare"), choices=vocabulary_options(vocabulary.PLACEMENT_TYPES))
     placement_start = DateField(_l("Placement started"), validators=[Optional()])
     placement_end = DateField(_l("Placement ended"), validators=[Optional()])
     placed_alone = BooleanField(_l("The placement was for this young person alone"), default=True)

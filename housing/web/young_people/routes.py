@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from housing.auth.permissions import can, requires
 from housing.extensions import db
 from housing.models import Municipality, Role
 from housing.services import scope, young_people
+from housing.web.fields import options
 from housing.web.forms import form_page, save_form
 from housing.web.young_people.forms import YoungPersonForm
 
@@ -56,11 +58,13 @@ def show_identity_code(person_id: int):
 
 def _person_form(obj=None) -> YoungPersonForm:
     form = YoungPersonForm(obj=obj)
+    language = str(get_locale())
     municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name_fi))
-    form.municipality_code.choices = [("", _("Not recorded"))] + [(m.code, m.name_fi) for m in municipalities]
+    form.municipality_code.choices = options(((m.code, m.name(language)) for m in municipalities),
+                                            empty=_("Not recorded"))
     if current_user.role == Role.COORDINATOR:
         workers = young_people.social_workers_of(current_user.county_id)
-        form.responsible_worker_id.choices = [("", _("Not chosen"))] + [(w.id, w.name) for w in workers]
+        form.responsible_worker_id.choices = options(((w.id, w.name) for w in workers), empty=_("Not chosen"))
     else:
         del form.responsible_worker_id  # a social worker registers their own clients
     if obj is not None:

@@ -1,0 +1,102 @@
+"""Every registered route × every role (and anonymous): the expected answer.
+
+A route missing from ``EXPECTED`` fails the suite: declare its permission and add it here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask, url_for
+
+from housing.models import Role
+from housing.auth.permissions import declared_permission
+
+ADMIN, COORD, SW, UM, US = (Role.ADMIN, Role.COORDINATOR, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.UNIT_STAFF)
+EVERYONE = frozenset(Role)
+UNIT_ROLES = frozenset({UM, US})
+CLIENT_READERS = frozenset({COORD, SW, UM, US})
+
+# endpoint → roles that get in (others: 403; anonymous: redirected to the login page)
+EXPECTED: dict[str, frozenset[Role]] = {
+    "main.dashboard": EVERYONE,
+    "auth.logout": EVERYONE,
+    "auth.change_password": EVERYONE,
+    "young_people.index": CLIENT_READERS,
+    "young_people.detail": CLIENT_READERS,
+    "young_people.create": frozenset({COORD, SW}),
+    "young_people.edit": frozenset({COORD, SW}),
+    "young_people.show_identity_code": frozenset({COORD, SW}),
+    "units.index": CLIENT_READERS,
+    "units.detail": CLIENT_READERS,
+    "units.create": frozenset({COORD}),
+    "units.edit": frozenset({COORD}),
+    "units.create_place": frozenset({COORD}),
+    "units.edit_place": frozenset({COORD}),
+    "admin.users": frozenset({ADMIN}),
+    "admin.create_user": frozenset({ADMIN}),
+    "admin.edit_user": frozenset({ADMIN}),
+    "admin.set_user_active": frozenset({ADMIN}),
+    "admin.reset_password": frozenset({ADMIN}),
+    "admin.audit_log": frozenset({ADMIN}),
+    "admin.person_report_lookup": frozenset({ADMIN, SW}),
+    "admin.person_report": frozenset({ADMIN, SW}),
+    "admin.person_report_csv": frozenset({ADMIN, SW}),
+}
+PUBLIC = {"static", "auth.login", "main.healthz", "main.set_language"}
+
+
+def _url_arguments(world) -> dict[str, int]:
+    return {"person_id": world.person.id, "unit_id": world.unit.id, "place_id": world.place.id,
+            "user_id": world.other_worker.id, "filename": "css/app.css"}
+
+
+def _routes(app: Flask):
+    for rule in app.url_map.iter_rules():
+        methods = sorted(m for m in rule.methods if m in {"GET", "POST"})
+        yield rule, methods
+
+
+def test_every_route_declares_a_permission_and_is_in_the_matrix(app):
+    missing = []
+    for rule, _methods in _routes(app):
+        if rule.endpoint in PUBLIC:
+            continue
+        with app.test_request_context():
+            if declared_permission(rule.endpoint) is None or rule.endpoint not in EXPECTED:
+                missing.append(rule.endpoint)
+    assert not missing, f"routes without a declared permission or a row in EXPECTED: {missing}"
+
+
+def test_public_routes_are_only_the_intended_ones(app):
+    with app.test_request_context():
+        public = {rule.endpoint for rule, _ in _routes(app) if declared_permission(rule.endpoint) == "public"}
+    assert public == PUBLIC
+
+
+@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: str(r or "anonymous"))
+def test_each_role_gets_exactly_the_routes_it_may(app, client, login, world, role):
+    arguments = _url_arguments(world)
+    with app.test_request_context():
+        routes = [(rule, url_for(rule.endpoint, **{k: arguments[k] for k in rule.arguments}), methods)
+                  for rule, methods in _routes(app) if rule.endpoint not in PUBLIC]
+    wrong = []
+    for rule, url, methods in routes:
+        for method in methods:
+            if role is not None:
+                login(world.user(role))  # again each time: one of the routes is logout
+            status = client.open(url, method=method).status_code
+            if role is None:
+                ok = status == 302
+            elif role in EXPECTED[rule.endpoint]:
+                ok = status != 403 and status < 500 and (method == "POST" or status == 200)
+            else:
+                ok = status == 403
+            if not ok:
+                wrong.append(f"{method} {url} → {status}")
+    assert not wrong, f"{role or 'anonymous'}: {wrong}"
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, world):
+    response = client.get(f"/young-people/{world.person.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
