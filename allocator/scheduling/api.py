@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from allocator.scheduling.explain import reasons
+from allocator.scheduling.options import start_options, vehicles_of
 from allocator.scheduling.problem import Assignment, Problem
 from allocator.scheduling.reader import read_document, read_file
 from allocator.scheduling.solver import default_budget, solve
@@ -28,15 +29,15 @@ def schedule_document(document: Any, time_limit: float | None = None) -> dict[st
 
 def _schedule(problem: Problem, time_limit: float | None, started: float) -> dict[str, Any]:
     outcome = solve(problem, default_budget(problem, time_limit, started))
-    return result_document(problem, outcome.assignments, proven=_nothing_to_decide(problem, outcome.assignments),
+    return result_document(problem, outcome.assignments, proven=_nothing_to_decide(problem),
                            seconds=time.monotonic() - started,
-                           extra={"iterations": outcome.iterations, "rounds": outcome.rounds,
+                           extra={"iterations": outcome.iterations, "cycles": outcome.cycles,
                                   "hit_time_limit": outcome.hit_time_limit})
 
 
-def _nothing_to_decide(problem: Problem, assignments: list[Assignment]) -> bool:
-    """Optimal is proven only in the trivial case: no visit could be made at all."""
-    return not assignments and all(True for _ in problem.visits)
+def _nothing_to_decide(problem: Problem) -> bool:
+    """Optimal is proven only in the trivial case: no visit could be made even on its own."""
+    return not start_options(problem, vehicles_of(problem), banned=set())
 
 
 def result_document(problem: Problem, assignments: list[Assignment], *, proven: bool, seconds: float,

@@ -1,14 +1,15 @@
-"""The scheduling solver: PyVRP's iterated local search on the routing model, with lazy repair
-of the two rules that span several shifts, and an exact final check.
+"""The scheduling solver: PyVRP's iterated local search on the routing model, then the two
+rules that span several shifts made to hold, and an exact final check.
 
 1. Search (PyVRP) on the routing model of :mod:`routing`, which holds every rule of a single
-   shift exactly (skill, windows, round trip from base inside the shift) and the objective.
-2. The two rules PyVRP cannot hold across routes are added lazily, then searched again from
-   the last answer: a resident with two visits on one day keeps the more valuable one there
-   and the other visit loses that day's options; a staff member over their weekly minutes
-   gets a per-shift cap, shared out in proportion to what each shift had.
-3. Whatever still breaks a rule is dropped, and cheapest insertion tries every unscheduled
-   visit once more, so the answer is always feasible.
+   shift exactly (skill, windows, round trip from base inside the shift) and the objective,
+   but not a resident's one visit a day or a staff member's weekly minutes.
+2. From that relaxed answer, each resident's days are shared out among their visits (a day
+   to one visit only) and each over-booked staff member's minutes among their shifts; a
+   second search within those shares cannot break either rule.
+3. Whatever still breaks a rule is dropped, and cheapest insertion (moving a resident's other
+   visit to another day if that helps) tries every unscheduled visit once more, so the answer
+   is always feasible. The cycle repeats from its answer with a new seed; the best is kept.
 
 Determinism: a fixed seed and an iteration budget. The wall-clock limit, when given, only
 caps the search; a run that hits it may differ from one that does not.
@@ -38,60 +39,70 @@ from allocator.scheduling.plan import (
 )
 from allocator.scheduling.problem import Assignment, Problem, day_of
 from allocator.scheduling.routing import RoutingModel, build_model
+from allocator.scheduling.timing import objective_of
 
 SEED = 20261207
-REPAIR_ROUNDS = 4
 
 
 @dataclass(frozen=True)
 class Budget:
-    """Iterations of the search: the first round, each repair round, and the no-improvement stop."""
+    """Iterations of each search, how many relax-and-share cycles, and the wall-clock cap."""
 
     iterations: int
-    repair_iterations: int
-    patience: int
+    cycles: int
+    patience: int  # stop a search after this many iterations without improvement
     deadline: float | None  # time.monotonic() value, or None for no wall-clock cap
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
 
 def default_budget(problem: Problem, time_limit: float | None, started: float) -> Budget:
-    """Enough iterations for the benchmarks' sizes to settle; a wall-clock cap if asked for."""
+    """Enough iterations for the benchmarks' sizes to settle; a wall-clock cap if asked for.
+
+    A search stops after ``patience`` iterations without improvement: small weeks settle
+    fast, so it grows with the number of visits. The cap leaves time for the final repair.
+    """
     deadline = None if time_limit is None else started + time_limit * 0.85
-    return Budget(iterations=20_000, repair_iterations=20_000, patience=8_000, deadline=deadline)
+    patience = min(8_000, 1_000 + 100 * len(problem.visits))
+    return Budget(iterations=12_000, cycles=3, patience=patience, deadline=deadline)
 
 
 @dataclass(frozen=True)
 class SolverOutcome:
     assignments: list[Assignment]
-    rounds: int
+    cycles: int
     iterations: int
     hit_time_limit: bool
 
 
 def solve(problem: Problem, budget: Budget) -> SolverOutcome:
+    """Cycles of: search without the weekly rules; share days and minutes out by that answer;
+    search again within those shares; repair and fill. Each cycle starts from the last answer
+    with a new seed; the best answer of all cycles is kept."""
     vehicles = vehicles_of(problem)
     keepable = keepable_visits(problem)
-    banned: set[tuple[int, int]] = set()
-    caps = [v.shift.end - v.shift.start for v in vehicles]
     plan = _previous_plan(problem, vehicles)
-    iterations, hit_limit, rounds = 0, False, 0
-    while rounds <= REPAIR_ROUNDS:
-        rounds += 1
-        options = start_options(problem, vehicles, banned)
-        if not options or not vehicles:
-            break
-        model = build_model(problem, vehicles, options, keepable, caps)
-        limit = budget.iterations if rounds == 1 else budget.repair_iterations
-        plan, used, hit = _search(problem, model, plan, limit, budget)
-        iterations, hit_limit = iterations + used, hit_limit or hit
-        conflicts, over = _week_rule_faults(problem, vehicles, plan)
-        if not conflicts and not over:
-            break
-        banned = _resident_day_bans(problem, plan, conflicts)
-        caps = _share_minutes(problem, vehicles, plan, caps, over)
-        if hit:
-            break
-    plan = fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, plan)))
-    return SolverOutcome(assignments_of(vehicles, plan), rounds, iterations, hit_limit)
+    best, best_value = plan, _value(problem, vehicles, plan)
+    iterations = cycle = 0
+    while cycle < budget.cycles and vehicles and not budget.out_of_time():
+        cycle += 1
+        relaxed, used = _search(problem, vehicles, keepable, plan, set(), None, budget, seed=SEED + cycle)
+        conflicts, over = _week_rule_faults(problem, vehicles, relaxed, rotation=cycle - 1)
+        shared, more = relaxed, 0
+        if (conflicts or over) and not budget.out_of_time():
+            caps = _share_minutes(problem, vehicles, relaxed, over)
+            banned = _resident_day_bans(problem, relaxed, conflicts)
+            shared, more = _search(problem, vehicles, keepable, relaxed, banned, caps, budget, seed=SEED + cycle)
+        plan = fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, shared)))
+        iterations += used + more
+        if (value := _value(problem, vehicles, plan)) > best_value:
+            best, best_value = plan, value
+    return SolverOutcome(assignments_of(vehicles, best), cycle, iterations, budget.out_of_time())
+
+
+def _value(problem: Problem, vehicles: list[Vehicle], plan: Plan) -> tuple[int, int, int, int]:
+    return objective_of(problem, assignments_of(vehicles, plan)).as_tuple()
 
 
 def _previous_plan(problem: Problem, vehicles: list[Vehicle]) -> Plan:
@@ -106,24 +117,28 @@ def _previous_plan(problem: Problem, vehicles: list[Vehicle]) -> Plan:
     return retime(problem, vehicles, enforce_week_rules(problem, vehicles, plan))
 
 
-def _search(problem: Problem, model: RoutingModel, plan: Plan, limit: int,
-            budget: Budget) -> tuple[Plan, int, bool]:
-    """One PyVRP run from ``plan``; returns the timed plan, iterations used, whether time ran out."""
-    criteria = [MaxIterations(limit), NoImprovement(budget.patience)]
+def _search(problem: Problem, vehicles: list[Vehicle], keepable: set[int], plan: Plan,
+            banned: set[tuple[int, int]], caps: list[int] | None, budget: Budget, seed: int) -> tuple[Plan, int]:
+    """One PyVRP run from ``plan``; returns the timed plan and the iterations it used."""
+    options = start_options(problem, vehicles, banned)
+    if not options:
+        return {}, 0
+    caps = caps or [v.shift.end - v.shift.start for v in vehicles]
+    model = build_model(problem, vehicles, options, keepable, caps)
+    criteria = [MaxIterations(budget.iterations), NoImprovement(budget.patience)]
     if budget.deadline is not None:
         criteria.append(MaxRuntime(max(0.05, budget.deadline - time.monotonic())))
-    result = model_solve(model, plan, MultipleCriteria(criteria))
-    hit = budget.deadline is not None and time.monotonic() >= budget.deadline
-    return _plan_from(problem, model, result.best), result.num_iterations, hit
+    result = model_solve(model, plan, MultipleCriteria(criteria), seed)
+    return _plan_from(problem, model, result.best), result.num_iterations
 
 
-def model_solve(model: RoutingModel, plan: Plan, stop: MultipleCriteria) -> Result:
+def model_solve(model: RoutingModel, plan: Plan, stop: MultipleCriteria, seed: int) -> Result:
     # The objective's weights are large (see routing.py); time warp and overload must be
     # allowed to cost more than a visit's prize, or the search would rather break a rule.
     params = SolveParams(penalty=PenaltyParams(max_penalty=float(2 * model.weights.forbidden)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PenaltyBoundWarning)
-        return pyvrp_solve(model.data, stop=stop, seed=SEED, collect_stats=False, display=False,
+        return pyvrp_solve(model.data, stop=stop, seed=seed, collect_stats=False, display=False,
                            params=params, initial_solution=_initial(model, plan))
 
 
@@ -158,9 +173,11 @@ def _plan_from(problem: Problem, model: RoutingModel, solution: Solution) -> Pla
     return plan
 
 
-def _week_rule_faults(problem: Problem, vehicles: list[Vehicle],
-                      plan: Plan) -> tuple[set[tuple[int, int]], set[int]]:
-    """(visit, day) pairs to forbid (a resident's second visit that day), and staff over their minutes."""
+def _week_rule_faults(problem: Problem, vehicles: list[Vehicle], plan: Plan,
+                      rotation: int) -> tuple[set[tuple[int, int]], set[int]]:
+    """(visit, day) pairs to forbid (all but one of a resident's visits that day), and staff over
+    their minutes. The visit that keeps the day is the most valuable one in the first cycle;
+    later cycles let the next ones in turn keep it, to try the other ways of sharing days."""
     by_day: dict[tuple[str, int], list[tuple[tuple[int, int], int, int]]] = {}
     used = [0] * len(problem.staff)
     for k, route in plan.items():
@@ -171,8 +188,9 @@ def _week_rule_faults(problem: Problem, vehicles: list[Vehicle],
             by_day.setdefault(key, []).append((value_of(problem, s, v, t), -v, v))
     bans = set()
     for (_, day), visits in by_day.items():
-        for _, _, v in sorted(visits, reverse=True)[1:]:
-            bans.add((v, day))
+        ranked = sorted(visits, reverse=True)
+        winner = ranked[rotation % len(ranked)]
+        bans |= {(v, day) for entry in ranked if entry != winner for _, _, v in [entry]}
     over = {s for s, member in enumerate(problem.staff)
             if member.max_minutes is not None and used[s] > member.max_minutes}
     return bans, over
@@ -205,14 +223,20 @@ def _resident_day_bans(problem: Problem, plan: Plan, conflicts: set[tuple[int, i
     return bans
 
 
-def _share_minutes(problem: Problem, vehicles: list[Vehicle], plan: Plan, caps: list[int],
-                   over: set[int]) -> list[int]:
-    """Split each over-booked staff member's weekly minutes over their shifts, in proportion to use."""
-    caps = list(caps)
+def _share_minutes(problem: Problem, vehicles: list[Vehicle], plan: Plan, over: set[int]) -> list[int]:
+    """Per-shift caps for over-booked staff: each shift keeps the minutes of the visits that fit in
+    the week by value (most valuable first), plus the minutes the week has left over."""
+    caps = [v.shift.end - v.shift.start for v in vehicles]
     for s in over:
-        mine = [k for k, vehicle in enumerate(vehicles) if vehicle.staff == s]
-        load = {k: sum(problem.visits[v].duration for v, _ in plan.get(k, [])) for k in mine}
-        total, limit = sum(load.values()), problem.staff[s].max_minutes or 0
-        for k in mine:
-            caps[k] = min(caps[k], load[k] * limit // total)
+        mine = sorted(((value_of(problem, s, v, t), -problem.visits[v].duration, -v, k, v)
+                       for k in range(len(vehicles)) if vehicles[k].staff == s for v, t in plan.get(k, [])),
+                      reverse=True)
+        kept = dict.fromkeys((k for k, vehicle in enumerate(vehicles) if vehicle.staff == s), 0)
+        left = problem.staff[s].max_minutes or 0
+        for *_, k, v in mine:
+            if problem.visits[v].duration <= left:
+                kept[k] += problem.visits[v].duration
+                left -= problem.visits[v].duration
+        for k, minutes in kept.items():
+            caps[k] = min(caps[k], minutes + left)
     return caps

@@ -30,7 +30,7 @@ def test_tight_week_minutes_and_one_visit_a_day_still_hold() -> None:
 
 
 def test_same_file_gives_same_result() -> None:
-    problem = generate_problem(4, 12, seed=5)
+    problem = generate_problem(3, 6, seed=5)
     first = schedule_document(copy.deepcopy(problem))
     second = schedule_document(copy.deepcopy(problem))
     for result in (first, second):
