@@ -46,7 +46,7 @@ def make_user(role: Role = Role.SOCIAL_WORKER, county_id: str | None = "PI", uni
         email=fields.pop("email", f"user{n}@example.fi"), name=fields.pop("name", f"Test User {n}"),
         password_hash=hash_password(fields.pop("password", PASSWORD)), role=role,
         county_id=None if role == Role.ADMIN else county_id, language=fields.pop("language", "fi"),
-        active=True, skills=[], **fields,
+        active=fields.pop("active", True), skills=[], **fields,
     )
     user.units = list(units or [])
     db.session.add(user)

@@ -1,0 +1,137 @@
+"""Logging in: clear messages, throttling, demo accounts, CSRF, cookies, forced password change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from housing import create_app
+from housing.auth import throttle
+from housing.extensions import db
+from housing.models import LoginAttempt, Role, User, utcnow
+from tests.factories import PASSWORD, make_user
+
+
+def post_login(client, email, password, ip="10.0.0.1"):
+    return client.post("/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": ip})
+
+
+def test_correct_login_reaches_the_dashboard(client, app):
+    user = make_user(Role.COORDINATOR, email="Anna.Koordinaattori@Example.fi")
+    db.session.commit()
+    response = post_login(client, "  anna.koordinaattori@example.fi ", PASSWORD)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    db.session.refresh(user)
+    assert user.last_login_at is not None
+
+
+@pytest.mark.parametrize("language, message", [
+    ("fi", "Sähköpostiosoite tai salasana on väärin."),
+    ("sv", "E-postadressen eller lösenordet är fel."),
+    ("en", "The email address or password is not correct."),
+])
+def test_wrong_password_gives_a_clear_message_in_the_users_language(client, language, message):
+    make_user(email="someone@example.fi")
+    db.session.commit()
+    client.post("/language", data={"language": language})
+    response = post_login(client, "someone@example.fi", "not the password")
+    assert response.status_code == 401
+    assert message in response.get_data(as_text=True)
+
+
+def test_unknown_email_gets_the_same_message_as_a_wrong_password(client):
+    response = post_login(client, "nobody@example.fi", "whatever")
+    assert response.status_code == 401
+    assert "Sähköpostiosoite tai salasana on väärin." in response.get_data(as_text=True)
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(client):
+    make_user(email="target@example.fi")
+    db.session.commit()
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT):
+        assert post_login(client, "target@example.fi", "guess").status_code == 401
+    locked = post_login(client, "target@example.fi", PASSWORD)
+    assert locked.status_code == 429
+    assert "15" in locked.get_data(as_text=True)
+    # After the window the right password works again.
+    db.session.execute(LoginAttempt.__table__.update().values(at=utcnow() - timedelta(minutes=16)))
+    db.session.commit()
+    assert post_login(client, "target@example.fi", PASSWORD).status_code == 302
+
+
+def test_one_address_is_throttled_across_accounts_with_a_higher_limit(client):
+    for n in range(throttle.MAX_FAILURES_PER_IP):
+        db.session.add(LoginAttempt(at=utcnow(), email=f"u{n}@example.fi", ip="10.9.9.9", success=False))
+    make_user(email="innocent@example.fi")
+    db.session.commit()
+    assert post_login(client, "innocent@example.fi", PASSWORD, ip="10.9.9.9").status_code == 429
+    assert post_login(client, "innocent@example.fi", PASSWORD, ip="10.9.9.10").status_code == 302
+
+
+def test_deactivated_account_cannot_log_in(client):
+    make_user(email="gone@example.fi", active=False)
+    db.session.commit()
+    assert post_login(client, "gone@example.fi", PASSWORD).status_code == 401
+
+
+def test_demo_accounts_are_refused_outside_demo_mode(app, tmp_path):
+    make_user(email="coordinator@demo.fi", password="demo", is_demo=True)
+    db.session.commit()
+    production = create_app({"ENV": "production", "SECRET_KEY": "x" * 40,
+                             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "WTF_CSRF_ENABLED": False})
+    client = production.test_client()
+    response = client.post("/login", data={"email": "coordinator@demo.fi", "password": "demo"},
+                           base_url="https://localhost")
+    assert response.status_code == 401
+    assert "demo" in response.get_data(as_text=True)
+
+
+def test_login_form_without_csrf_token_is_refused_and_changes_nothing(app, tmp_path):
+    make_user(email="csrf@example.fi")
+    db.session.commit()
+    strict = create_app({"ENV": "testing", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
+    client = strict.test_client()
+    response = client.post("/login", data={"email": "csrf@example.fi", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "lomake" in response.get_data(as_text=True).lower()  # Finnish: the form had expired …
+    assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+    assert db.session.scalar(select(User.last_login_at).where(User.email == "csrf@example.fi")) is None
+
+
+def test_session_cookie_is_httponly_lax_and_secure_in_production(app):
+    production = create_app({"ENV": "production", "SECRET_KEY": "y" * 40,
+                             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
+    cookie = production.test_client().get("/login", base_url="https://localhost").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    assert production.config["PERMANENT_SESSION_LIFETIME"] == timedelta(minutes=30)
+
+
+def test_reset_password_forces_a_change_before_anything_else(client, login):
+    user = make_user(Role.SOCIAL_WORKER, must_change_password=True)
+    login(user)
+    assert client.get("/").headers["Location"] == "/account/password"
+    weak = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "short",
+                                                   "confirm": "short"})
+    assert weak.status_code == 400 and "12" in weak.get_data(as_text=True)
+    good = "a much longer passphrase"
+    response = client.post("/account/password", data={"current_password": PASSWORD, "new_password": good,
+                                                       "confirm": good})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_next_parameter_only_follows_local_paths(client):
+    make_user(email="next@example.fi")
+    db.session.commit()
+    response = client.post("/login?next=https://evil.example/", data={"email": "next@example.fi",
+                                                                     "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_logout_ends_the_session(client, login):
+    login(make_user())
+    assert client.post("/logout").status_code == 302
+    assert client.get("/").status_code == 302
