@@ -46,9 +46,10 @@ SEED = 20261207
 
 @dataclass(frozen=True)
 class Budget:
-    """Iterations of each search, how many relax-and-share cycles, and the wall-clock cap."""
+    """Iterations of each search and in all, how many relax-and-share cycles, the wall-clock cap."""
 
     iterations: int
+    total_iterations: int
     cycles: int
     patience: int  # stop a search after this many iterations without improvement
     deadline: float | None  # time.monotonic() value, or None for no wall-clock cap
@@ -65,7 +66,7 @@ def default_budget(problem: Problem, time_limit: float | None, started: float) -
     """
     deadline = None if time_limit is None else started + time_limit * 0.85
     patience = min(8_000, 1_000 + 100 * len(problem.visits))
-    return Budget(iterations=12_000, cycles=3, patience=patience, deadline=deadline)
+    return Budget(iterations=20_000, total_iterations=45_000, cycles=3, patience=patience, deadline=deadline)
 
 
 @dataclass(frozen=True)
@@ -85,15 +86,17 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
     plan = _previous_plan(problem, vehicles)
     best, best_value = plan, _value(problem, vehicles, plan)
     iterations = cycle = 0
-    while cycle < budget.cycles and vehicles and not budget.out_of_time():
+    while cycle < budget.cycles and vehicles and iterations < budget.total_iterations and not budget.out_of_time():
         cycle += 1
-        relaxed, used = _search(problem, vehicles, keepable, plan, set(), None, budget, seed=SEED + cycle)
+        relaxed, used = _search(problem, vehicles, keepable, plan, set(), None, budget, seed=SEED + cycle,
+                                limit=budget.total_iterations - iterations)
         conflicts, over = _week_rule_faults(problem, vehicles, relaxed, rotation=cycle - 1)
         shared, more = relaxed, 0
         if (conflicts or over) and not budget.out_of_time():
             caps = _share_minutes(problem, vehicles, relaxed, over)
             banned = _resident_day_bans(problem, relaxed, conflicts)
-            shared, more = _search(problem, vehicles, keepable, relaxed, banned, caps, budget, seed=SEED + cycle)
+            shared, more = _search(problem, vehicles, keepable, relaxed, banned, caps, budget, seed=SEED + cycle,
+                                   limit=max(1, budget.total_iterations - iterations - used))
         plan = fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, shared)))
         iterations += used + more
         if (value := _value(problem, vehicles, plan)) > best_value:
@@ -118,14 +121,15 @@ def _previous_plan(problem: Problem, vehicles: list[Vehicle]) -> Plan:
 
 
 def _search(problem: Problem, vehicles: list[Vehicle], keepable: set[int], plan: Plan,
-            banned: set[tuple[int, int]], caps: list[int] | None, budget: Budget, seed: int) -> tuple[Plan, int]:
+            banned: set[tuple[int, int]], caps: list[int] | None, budget: Budget, seed: int,
+            limit: int) -> tuple[Plan, int]:
     """One PyVRP run from ``plan``; returns the timed plan and the iterations it used."""
     options = start_options(problem, vehicles, banned)
     if not options:
         return {}, 0
     caps = caps or [v.shift.end - v.shift.start for v in vehicles]
     model = build_model(problem, vehicles, options, keepable, caps)
-    criteria = [MaxIterations(budget.iterations), NoImprovement(budget.patience)]
+    criteria = [MaxIterations(min(limit, budget.iterations)), NoImprovement(budget.patience)]
     if budget.deadline is not None:
         criteria.append(MaxRuntime(max(0.05, budget.deadline - time.monotonic())))
     result = model_solve(model, plan, MultipleCriteria(criteria), seed)
