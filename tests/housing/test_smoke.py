@@ -1,6 +1,5 @@
-from tests.factories import make_user
-
 from housing.models import Role
+from tests.factories import make_user
 
 
 def test_health_check_answers_with_database_state(client):

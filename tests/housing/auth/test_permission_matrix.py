@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask, url_for
 
-from housing.models import Role
 from housing.auth.permissions import declared_permission
+from housing.models import Role
 
 ADMIN, COORD, SW, UM, US = (Role.ADMIN, Role.COORDINATOR, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.UNIT_STAFF)
 EVERYONE = frozenset(Role)
