@@ -73,7 +73,7 @@ def _register_web(app: Flask) -> None:
 
     for blueprint in (main.bp, auth.bp, admin.bp, units.bp, young_people.bp):
         app.register_blueprint(blueprint)
-    app.before_request(security.make_session_permanent)
+    app.before_request(security.enforce_idle_timeout)
     app.before_request(enforce)
     app.after_request(audit.check_audit_committed)
     app.after_request(security.add_security_headers)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, current_app, flash, session
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Own origin only: no CDN, no inline scripts or styles. HDS icons are data: SVG masks.
@@ -37,9 +40,24 @@ def add_security_headers(response: Any) -> Any:
     return response
 
 
-def make_session_permanent() -> None:
-    """Sessions expire after ``HOUSING_SESSION_MINUTES`` without a request."""
+LAST_SEEN = "_last_seen"
+
+
+def enforce_idle_timeout() -> None:
+    """Sessions end after ``HOUSING_SESSION_MINUTES`` without a request.
+
+    The cookie's own expiry is only the browser's promise; the time of the last request is
+    kept inside the signed session, so a copied cookie stops working on the server too.
+    """
     session.permanent = True
+    now = int(time.time())
+    last_seen = session.get(LAST_SEEN)
+    limit = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if isinstance(last_seen, int) and now - last_seen > limit and current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash(_("Your session ended because it was idle too long. Please log in again."), "info")
+    session[LAST_SEEN] = now
 
 
 def trust_proxy_if_configured(app: Flask) -> None:

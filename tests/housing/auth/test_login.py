@@ -135,3 +135,15 @@ def test_logout_ends_the_session(client, login):
     login(make_user())
     assert client.post("/logout").status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_an_idle_session_ends_on_the_server_even_if_the_cookie_is_kept(client, login, app):
+    import time
+
+    from housing.web.security import LAST_SEEN
+
+    login(make_user())
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session[LAST_SEEN] = int(time.time()) - int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()) - 5
+    assert client.get("/").status_code == 302
