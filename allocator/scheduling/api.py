@@ -48,7 +48,7 @@ def result_document(problem: Problem, assignments: list[Assignment], *, proven: 
         "format": RESULT_FORMAT,
         "status": "OPTIMAL" if proven else "FEASIBLE",
         "assignments": [{"visit": problem.visits[a.visit].id, "staff": problem.staff[a.staff].id, "start": a.start}
-                        for a in sorted(assignments, key=lambda a: (a.start, problem.staff[a.staff].id))],
+                        for a in sorted(assignments, key=lambda a: (a.start, problem.staff[a.staff].id, a.visit))],
         "unscheduled": [{"visit": problem.visits[v].id, "reason": text} for v, text in sorted(why.items())],
         "objective": {"scheduled": objective.scheduled, "with_key_worker": objective.with_key_worker,
                       "kept": objective.kept, "travel_minutes": objective.travel_minutes},
