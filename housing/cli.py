@@ -6,6 +6,7 @@ import getpass
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from housing.extensions import db
 from housing.models import Role
@@ -19,6 +20,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("load-reference")
+@with_appcontext
 def load_reference() -> None:
     """Load counties and municipalities (idempotent)."""
     from housing.services.reference import load_reference_data
@@ -30,6 +32,7 @@ def load_reference() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
@@ -53,6 +56,7 @@ def create_user(email, name, role, county_id, unit_ids, language, password) -> N
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Build a believable demo county (idempotent; refused in production)."""
     if not current_app.config["DEMO_ACCOUNTS_ALLOWED"]:
