@@ -58,23 +58,23 @@ def _units(rng: random.Random, count: int) -> list[Unit]:
     return units
 
 
-def _shifts(rng: random.Random) -> list[dict[str, int]]:
-    """Weekday shifts: mostly 08-16, some 12-20; one day off in four weeks' worth of chance."""
+def _shifts(rng: random.Random, days_off: bool) -> list[dict[str, int]]:
+    """Weekday shifts: mostly 08-16, some 12-20; now and then a day off."""
     shifts = []
     for day in range(5):
-        if rng.random() < 0.12:
+        if rng.random() < 0.12 and days_off:
             continue
         start = 12 * 60 if rng.random() < 0.2 else 8 * 60
         shifts.append({"start": day * DAY + start, "end": day * DAY + start + 8 * 60})
     return shifts
 
 
-def _staff(rng: random.Random, count: int, units: list[Unit]) -> list[dict[str, Any]]:
+def _staff(rng: random.Random, count: int, units: list[Unit], days_off: bool) -> list[dict[str, Any]]:
     staff = []
     for i in range(count):
         skills = sorted(rng.sample(SKILLS, k=rng.choice((0, 1, 1, 2))))
         staff.append({"id": f"S{i + 1}", "skills": skills, "base": units[i % len(units)].id,
-                      "shifts": _shifts(rng), "max_minutes": rng.choice((1200, 1500, 1800, None))})
+                      "shifts": _shifts(rng, days_off), "max_minutes": rng.choice((1200, 1500, 1800, None))})
     return staff
 
 
@@ -89,23 +89,30 @@ def _windows(rng: random.Random) -> list[dict[str, int]]:
     return windows
 
 
-def _key_worker(rng: random.Random, staff: list[dict[str, Any]], unit: str, skill: str | None) -> str | None:
-    """A staff member of the unit with the skill, else anyone with it, else nobody."""
+def _key_worker(rng: random.Random, staff: list[dict[str, Any]], unit: str, skill: str | None,
+                caseload: dict[str, int]) -> str | None:
+    """A staff member of the unit with the skill (else anyone with it; else nobody), among those
+    with the fewest residents so far: managers share caseloads out evenly."""
     able = [m for m in staff if skill is None or skill in m["skills"]]
-    local = [m for m in able if m["base"] == unit]
-    pool = local or able
-    return rng.choice(pool)["id"] if pool else None
+    pool = [m for m in able if m["base"] == unit] or able
+    if not pool:
+        return None
+    fewest = min(caseload[m["id"]] for m in pool)
+    chosen = rng.choice([m for m in pool if caseload[m["id"]] == fewest])["id"]
+    caseload[chosen] += 1
+    return chosen
 
 
 def _visits(rng: random.Random, residents: int, units: list[Unit], staff: list[dict[str, Any]],
             locations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     visits = []
+    caseload = dict.fromkeys((m["id"] for m in staff), 0)
     for r in range(residents):
         unit = units[r % len(units)]
         lat, lon = _jitter(rng, unit.lat, unit.lon, 8.0)
         locations.append({"id": f"H{r + 1}", "lat": lat, "lon": lon})
         skill = rng.choice(SKILLS) if rng.random() < 0.2 else None
-        key_worker = _key_worker(rng, staff, unit.id, skill)
+        key_worker = _key_worker(rng, staff, unit.id, skill, caseload)
         skill = skill if key_worker is not None else None
         for _ in range(rng.choice((1, 2, 2, 3))):
             visits.append({"id": f"V{len(visits) + 1}", "resident": f"R{r + 1}", "location": f"H{r + 1}",
@@ -115,12 +122,13 @@ def _visits(rng: random.Random, residents: int, units: list[Unit], staff: list[d
 
 
 def generate_problem(staff: int, residents: int, seed: int = 1, *, absences: bool = True) -> dict[str, Any]:
-    """A week for ``staff`` staff members (some away if ``absences``) and ``residents`` residents."""
+    """A week for ``staff`` staff members and ``residents`` residents. With ``absences``, some
+    staff are away all week and some have a day off; without, everyone works every weekday."""
     if staff < 1 or residents < 0:
         raise ValueError("need at least one staff member and no negative number of residents")
     rng = random.Random(seed)
     units = _units(rng, max(1, round(staff / 6)))
-    members = _staff(rng, staff, units)
+    members = _staff(rng, staff, units, days_off=absences)
     locations: list[dict[str, Any]] = [{"id": u.id, "lat": u.lat, "lon": u.lon} for u in units]
     visits = _visits(rng, residents, units, members, locations)
     away = set(rng.sample([m["id"] for m in members], k=round(staff * 0.08))) if absences else set()
