@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from housing import audit
@@ -39,7 +40,8 @@ def login():
 
 def _login_failure_message(result: accounts.LoginResult) -> str:
     if result.outcome == accounts.LoginOutcome.THROTTLED:
-        return _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=result.retry_minutes)
+        return ngettext("Too many failed attempts. Try again in %(num)d minute.",
+                        "Too many failed attempts. Try again in %(num)d minutes.", result.retry_minutes)
     if result.outcome == accounts.LoginOutcome.DEMO_REFUSED:
         return _("Demo accounts work only when the service runs in demo mode.")
     return _("The email address or password is not correct.")

@@ -32,7 +32,7 @@ class YoungPersonForm(FlaskForm):
     placement_type = SelectField(_l("Care before aftercare"), choices=vocabulary_options(vocabulary.PLACEMENT_TYPES))
     placement_start = DateField(_l("Placement started"), validators=[Optional()])
     placement_end = DateField(_l("Placement ended"), validators=[Optional()])
-    placed_alone = BooleanField(_l("The placement was for this young person alone"), default=True)
+    placed_alone = BooleanField(_l("The young person was placed alone (not with a parent)"), default=True)
     children_in_household = IntegerField(_l("Children in the household"), default=0,
                                          validators=[InputRequired(), NumberRange(0, 10)])
     client_plan_date = DateField(_l("Client plan last updated"), validators=[Optional()])
