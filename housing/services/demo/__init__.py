@@ -1,0 +1,68 @@
+"""A believable demo: Pirkanmaa and Helsinki with units, young people, applications and staff.
+
+``seed()`` builds it once (a second call finds ``admin@demo.fi`` and changes nothing). All
+data is fictional: names are drawn at random, identity codes use the temporary individual
+numbers 900–999 that are never given to a person, phone numbers are made up. Dates are
+relative to today, so the demo always looks current; the random source has a fixed seed.
+
+Rows are built directly, not through the services: seeding is not a user processing
+client data, so it writes no audit events. The data still keeps every rule the services
+enforce. The caller commits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from housing.extensions import db
+from housing.models import ApplicationStatus, User
+from housing.services.demo.applications import build_applications
+from housing.services.demo.context import Demo
+from housing.services.demo.people import build_people, build_referrals
+from housing.services.demo.staff import NAMED_ACCOUNTS, build_staff
+from housing.services.demo.stories import plan_stories
+from housing.services.demo.support import build_support
+from housing.services.demo.tenancies import build_move_requests, build_tenancies
+from housing.services.demo.units import build_units
+from housing.services.reference import load_reference_data
+
+MARKER_ACCOUNT = "admin@demo.fi"
+
+
+def seed() -> str:
+    """Build the demo data (flushed, not committed) and say what was built."""
+    if db.session.scalar(select(User.id).where(User.email == MARKER_ACCOUNT)) is not None:
+        return f"Demo data is already in place ({MARKER_ACCOUNT} exists); nothing was changed."
+    load_reference_data()
+    demo = Demo.start()
+    build_units(demo)
+    build_staff(demo)
+    stories = plan_stories(demo)
+    build_people(demo, stories)
+    build_tenancies(demo, stories)
+    build_applications(demo, stories)
+    db.session.flush()
+    support = build_support(demo, stories)
+    referrals = build_referrals(demo, stories)
+    move_requests = build_move_requests(demo, stories)
+    db.session.flush()
+    return _summary(demo, stories, support, referrals, move_requests)
+
+
+def _summary(demo: Demo, stories, support, referrals: int, move_requests: int) -> str:
+    places = [place for unit_places in demo.places.values() for place in unit_places]
+    tenancies = [s.tenancy for s in stories if s.tenancy is not None]
+    occupied = sum(1 for tenancy in tenancies if tenancy.is_current(demo.today))
+    statuses = Counter(app.status for story in stories for app in story.applications)
+    by_status = ", ".join(f"{status.value} {statuses[status]}" for status in ApplicationStatus)
+    logins = ", ".join(account.email for account in NAMED_ACCOUNTS)
+    return (
+        f"Demo data: {len(demo.units)} units with {len(places)} places ({occupied} lived in today), "
+        f"{len(stories)} young people, {sum(statuses.values())} applications ({by_status}), "
+        f"{len(tenancies)} tenancies, {support.plans} support plans, {support.schedules} published weekly "
+        f"schedules with {support.visits} visits ({support.records} recorded), {referrals} service referrals, "
+        f"{move_requests} move requests and {len(demo.accounts)} staff accounts. "
+        f"Log in as {logins} (or any firstname.lastname@demo.fi) with the password \"demo\"."
+    )

@@ -1,0 +1,400 @@
+"""Housing applications in every state, with a status history that tells one consistent story.
+
+Each application's history is drawn backwards from its latest event (which is always in
+the past), so dates never run into the future and every offer, acceptance and move-in
+happens in order.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from housing import rules
+from housing.extensions import db
+from housing.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationStatusChange,
+    LocationWish,
+    Offer,
+    OfferStatus,
+    Place,
+    Unit,
+    UnitType,
+    YoungPerson,
+)
+from housing.services.demo.context import DISTRICTS, HOME_MUNICIPALITIES, Demo, km_between
+from housing.services.demo.stories import Kind, Story
+from housing.services.demo.texts import (
+    AGE_LIMIT_CLOSE_REASON,
+    BACK_TO_WAITLIST,
+    CLOSE_REASONS,
+    DECLINE_REASONS,
+    EXPIRED_REASON,
+    FAMILY_OWN_WORDS,
+    OWN_WORDS,
+    REPLACED_REASON,
+    RETURN_REASONS,
+    URGENCY_REASONS,
+    WAITLIST_REASON,
+    WITHDRAW_REASONS,
+)
+from housing.vocabulary import SERVICES
+
+Status = ApplicationStatus
+STATUS_OF_KIND = {
+    Kind.HOUSED: Status.HOUSED, Kind.HOUSED_FUTURE: Status.HOUSED, Kind.OFFERED: Status.OFFERED,
+    Kind.WAITLISTED: Status.WAITLISTED, Kind.SUBMITTED: Status.SUBMITTED, Kind.RETURNED: Status.RETURNED,
+    Kind.DRAFT: Status.DRAFT,
+}
+OPEN_KINDS = (Kind.OFFERED, Kind.WAITLISTED, Kind.SUBMITTED, Kind.RETURNED, Kind.DRAFT)
+BAND_WEIGHTS = {  # urgency bands of those not on the waiting list now: (acute, high, standard)
+    Kind.HOUSED: (25, 35, 40), Kind.HOUSED_FUTURE: (25, 35, 40), Kind.OFFERED: (25, 35, 40),
+    Kind.SUBMITTED: (15, 30, 55), Kind.RETURNED: (15, 30, 55), Kind.DRAFT: (15, 30, 55),
+    Kind.FORMER_APPLICANT: (10, 30, 60),
+}
+EARLIER_BAND_WEIGHTS = (10, 30, 60)  # an earlier application of someone waiting now
+# How long ago the latest event was, by status (days); the waiting list by band.
+LATEST_EVENT_DAYS = {Status.OFFERED: (1, 5), Status.SUBMITTED: (1, 10), Status.RETURNED: (1, 14),
+                     Status.DRAFT: (1, 20), Status.WITHDRAWN: (10, 240), Status.CLOSED: (10, 240)}
+WAITLISTED_SINCE_DAYS = {1: (1, 40), 2: (5, 150), 3: (10, 240)}
+OFFER_AFTER_DAYS = {1: (2, 20), 2: (10, 60), 3: (20, 120)}  # from waitlisting to an offer, by band
+RESPOND_WITHIN = timedelta(days=14)
+HOUSING_LACK_SHARE = 0.75  # of acute applications: the rest are acute for safety
+RETURNED_BEFORE_SHARE = 0.15  # applications that went back to the worker once before
+EARLIER_APPLICATIONS = {"PI": (Status.WITHDRAWN,) * 3 + (Status.CLOSED,) * 3,
+                        "HKI": (Status.WITHDRAWN, Status.CLOSED)}
+OFFER_DETOURS = {"PI": (OfferStatus.DECLINED,) * 3 + (OfferStatus.EXPIRED,), "HKI": (OfferStatus.DECLINED,)}
+SUPPORT_HOURS = {1: (1, 3), 2: (3, 5), 3: (5, 8), 4: (8, 12)}
+MAX_DISTANCES_KM = (20, 25, 30, 40, 50)
+
+
+@dataclass(frozen=True)
+class Step:
+    status: Status
+    by_coordinator: bool
+    gap: tuple[int, int]  # days after the previous step
+    reason: str | None = None
+
+
+@dataclass
+class Outline:
+    """What one application will be, before its rows are built."""
+
+    story: Story
+    status: Status
+    band: int
+    steps: list[Step]
+    days: list[date]
+    detour: OfferStatus | None = None
+
+
+def build_applications(demo: Demo, stories: list[Story]) -> int:
+    detours = _detours(demo, stories)
+    statuses = _final_statuses(stories)
+    outlines = [_outline(demo, story, statuses[id(story)], detours.get(id(story)))
+                for story in stories if id(story) in statuses]
+    outlines += _earlier_outlines(demo, stories, outlines)
+    for outline in outlines:
+        outline.story.applications.append(_application(demo, outline))
+    _not_with_pairs(demo, stories)
+    db.session.add_all(app for story in stories for app in story.applications)
+    return len(outlines)
+
+
+def _final_statuses(stories: list[Story]) -> dict[int, Status]:
+    """Each story's application status; of the former applicants, half withdrew and half were closed."""
+    statuses = {id(story): STATUS_OF_KIND[story.kind] for story in stories if story.kind in STATUS_OF_KIND}
+    for county_id in ("PI", "HKI"):
+        formers = [s for s in stories if s.kind == Kind.FORMER_APPLICANT and s.county_id == county_id]
+        statuses.update({id(s): (Status.CLOSED, Status.WITHDRAWN)[n % 2] for n, s in enumerate(formers)})
+    return statuses
+
+
+def _detours(demo: Demo, stories: list[Story]) -> dict[int, OfferStatus]:
+    """Some on the waiting list were offered a place before and declined it, or let it expire."""
+    detours = {}
+    for county_id, outcomes in OFFER_DETOURS.items():
+        waiting = [s for s in stories if s.kind == Kind.WAITLISTED and s.county_id == county_id and s.band > 1]
+        for story, outcome in zip(demo.rng.sample(waiting, len(outcomes)), outcomes, strict=True):
+            detours[id(story)] = outcome
+    return detours
+
+
+def _outline(demo: Demo, story: Story, status: Status, detour: OfferStatus | None,
+           latest: date | None = None, reason: str | None = None) -> Outline:
+    band = story.band if status == Status.WAITLISTED and story.band else _band(demo, story)
+    steps = _steps(demo, story, status, band, detour, reason)
+    return Outline(story, status, band, steps, _days(demo, steps, latest or _latest_day(demo, story, status, band)),
+                 detour)
+
+
+def _band(demo: Demo, story: Story) -> int:
+    return demo.rng.choices((1, 2, 3), weights=BAND_WEIGHTS.get(story.kind, EARLIER_BAND_WEIGHTS))[0]
+
+
+def _steps(demo: Demo, story: Story, status: Status, band: int, detour: OfferStatus | None,
+           reason: str | None) -> list[Step]:
+    steps = [Step(Status.DRAFT, False, (0, 0))]
+    if status == Status.DRAFT:
+        return steps
+    steps.append(Step(Status.SUBMITTED, False, (1, 10)))
+    if status == Status.RETURNED or demo.rng.random() < RETURNED_BEFORE_SHARE:
+        steps.append(Step(Status.RETURNED, True, (2, 7), demo.rng.choice(RETURN_REASONS)))
+        if status == Status.RETURNED:
+            return steps
+        steps.append(Step(Status.SUBMITTED, False, (3, 12)))
+    if status == Status.SUBMITTED:
+        return steps
+    if status == Status.WITHDRAWN and demo.rng.random() < 0.4:  # withdrawn before it reached the list
+        return [*steps, Step(Status.WITHDRAWN, False, (5, 30), reason or demo.rng.choice(WITHDRAW_REASONS))]
+    steps.append(Step(Status.WAITLISTED, True, (1, 6), WAITLIST_REASON))
+    if detour is not None:
+        steps += _detour_steps(demo, band, detour)
+    if status in (Status.OFFERED, Status.HOUSED):
+        steps.append(Step(Status.OFFERED, True, OFFER_AFTER_DAYS[band]))
+    if status == Status.HOUSED:
+        steps.append(Step(Status.HOUSED, False, (2, 10)))
+    elif status == Status.WITHDRAWN:
+        steps.append(Step(Status.WITHDRAWN, False, (10, 90), reason or demo.rng.choice(WITHDRAW_REASONS)))
+    elif status == Status.CLOSED:
+        steps.append(Step(Status.CLOSED, True, (10, 120), reason or _close_reason(demo, story)))
+    return steps
+
+
+def _detour_steps(demo: Demo, band: int, detour: OfferStatus) -> list[Step]:
+    offered = Step(Status.OFFERED, True, OFFER_AFTER_DAYS[band])
+    if detour == OfferStatus.EXPIRED:  # the coordinator puts it back once the answer is overdue
+        return [offered, Step(Status.WAITLISTED, True, (RESPOND_WITHIN.days + 1, RESPOND_WITHIN.days + 5),
+                              EXPIRED_REASON)]
+    return [offered, Step(Status.WAITLISTED, False, (2, RESPOND_WITHIN.days),
+                          f"{BACK_TO_WAITLIST} {demo.rng.choice(DECLINE_REASONS)}")]
+
+
+def _close_reason(demo: Demo, story: Story) -> str:
+    if rules.age_on(story.person.birth_date, demo.today) >= 23:
+        return AGE_LIMIT_CLOSE_REASON
+    return demo.rng.choice(CLOSE_REASONS)
+
+
+def _latest_day(demo: Demo, story: Story, status: Status, band: int) -> date:
+    """The day of the application's latest event: always before today."""
+    if status == Status.HOUSED and story.kind == Kind.HOUSED:
+        return story.tenancy.move_in - timedelta(days=demo.rng.randint(3, 14))  # accepted, then moved in
+    if status == Status.HOUSED:
+        return demo.days_ago(demo.rng.randint(1, 5))  # accepted lately; moves in soon
+    low, high = WAITLISTED_SINCE_DAYS[band] if status == Status.WAITLISTED else LATEST_EVENT_DAYS[status]
+    return demo.days_ago(demo.rng.randint(low, high))
+
+
+def _days(demo: Demo, steps: list[Step], latest: date) -> list[date]:
+    days = [latest]
+    for step in reversed(steps[1:]):
+        days.append(days[-1] - timedelta(days=demo.rng.randint(*step.gap)))
+    return days[::-1]
+
+
+def _earlier_outlines(demo: Demo, stories: list[Story], outlines: list[Outline]) -> list[Outline]:
+    """A few on the waiting list had an earlier application, withdrawn or closed before this one."""
+    earlier = []
+    for county_id, statuses in EARLIER_APPLICATIONS.items():
+        current = [d for d in outlines if d.status == Status.WAITLISTED and d.story.county_id == county_id]
+        for outline, status in zip(demo.rng.sample(current, len(statuses)), statuses, strict=True):
+            before = outline.days[0] - timedelta(days=demo.rng.randint(5, 30))
+            reason = REPLACED_REASON if status == Status.WITHDRAWN else None
+            earlier.append(_outline(demo, outline.story, status, None, latest=before, reason=reason))
+    return earlier
+
+
+# --------------------------------------------------------------------------- the rows
+
+
+def _application(demo: Demo, outline: Outline) -> Application:
+    story, person = outline.story, outline.story.person
+    unit = story.unit if story.kind in (Kind.HOUSED, Kind.HOUSED_FUTURE, Kind.OFFERED) else None
+    level = demo.rng.randint(max(1, unit.support_level - 1), unit.support_level) if unit else _support_level(demo)
+    need_since = outline.days[0] - timedelta(days=demo.rng.randint(0, 5 if outline.band == 1 else 30))
+    lacks_housing = outline.band == 1 and demo.rng.random() < HOUSING_LACK_SHARE
+    if lacks_housing and _is_current(outline):  # 35 §: recorded on the person; it keeps the case acute
+        person.housing_lack_recorded_on = need_since
+    application = Application(
+        young_person=person, created_by=story.worker, status=outline.status, support_level=level,
+        needs=_needs(demo, person, unit), support_hours=demo.rng.randint(*SUPPORT_HOURS[level]),
+        urgency_band=outline.band, urgency_reason=_urgency_reason(demo, outline.band, lacks_housing),
+        need_since=need_since,
+        household_size=1 + person.children_in_household,
+        needs_accessible=_needs_accessible(demo, story, unit), acceptable_unit_types=_unit_types(demo, person, unit),
+        own_words=_own_words(demo, person), tiebreak=demo.rng.random(),
+        created_at=demo.moment(outline.days[0]),
+    )
+    application.consent = outline.status != Status.DRAFT or demo.rng.random() < 0.5
+    application.consent_on = outline.days[0] if application.consent else None
+    application.wishes = _wishes(demo, story, unit)
+    application.max_distance_km = _max_distance(demo, application.wishes, unit)
+    _record_history(demo, outline, application)
+    _make_offers(demo, outline, application)
+    return application
+
+
+def _support_level(demo: Demo) -> int:
+    return demo.rng.choices((1, 2, 3, 4), weights=(25, 40, 25, 10))[0]
+
+
+def _needs(demo: Demo, person: YoungPerson, unit: Unit | None) -> list[str]:
+    """One to three needs; for a place already offered, mostly what that unit gives."""
+    pool = list(unit.services) if unit else [s for s in SERVICES if s != "parenting"]
+    needs = set(demo.rng.sample(pool, demo.rng.randint(1, min(2, len(pool)))))
+    if demo.rng.random() < 0.3:
+        needs.add(demo.rng.choice([s for s in SERVICES if s != "parenting"]))
+    if person.children_in_household:
+        needs.add("parenting")
+    return sorted(needs)
+
+
+def _urgency_reason(demo: Demo, band: int, lacks_housing: bool) -> str | None:
+    """Acute and high urgency need a reason; most acute ones lack housing, the rest are unsafe."""
+    if band == 3:
+        return None
+    if band == 2:
+        return demo.rng.choice(URGENCY_REASONS[2])
+    return demo.rng.choice(URGENCY_REASONS[1][:3] if lacks_housing else URGENCY_REASONS[1][3:])
+
+
+def _is_current(outline: Outline) -> bool:
+    """The application the young person is waiting on now (not one already housed or ended)."""
+    return outline.story.kind in OPEN_KINDS and outline.status == STATUS_OF_KIND[outline.story.kind]
+
+
+def _needs_accessible(demo: Demo, story: Story, unit: Unit | None) -> bool:
+    if unit is not None:
+        return story.place.accessible and demo.rng.random() < 0.5
+    return story.kind == Kind.WAITLISTED and demo.rng.random() < 0.05
+
+
+def _unit_types(demo: Demo, person: YoungPerson, unit: Unit | None) -> list[str]:
+    """Most accept any unit type; some name one to three, always including the one they got."""
+    if person.children_in_household:
+        return [UnitType.FAMILY_UNIT.value] if demo.rng.random() < 0.5 else []
+    if demo.rng.random() < 0.6:
+        return []
+    chosen = set(demo.rng.sample([t.value for t in UnitType if t != UnitType.FAMILY_UNIT], demo.rng.randint(1, 3)))
+    if unit is not None:
+        chosen.add(unit.unit_type.value)
+    return sorted(chosen)
+
+
+def _own_words(demo: Demo, person: YoungPerson) -> str | None:
+    if demo.rng.random() < 0.15:
+        return None
+    words = FAMILY_OWN_WORDS if person.children_in_household else OWN_WORDS
+    return demo.rng.choice(words["sv" if person.language == "sv" else "fi"])
+
+
+def _wishes(demo: Demo, story: Story, unit: Unit | None) -> list[LocationWish]:
+    """One to three ranked wishes: municipalities (at their centroid) or named districts."""
+    anchor = unit.municipality_code if unit else story.person.municipality_code
+    others = [code for code, _ in HOME_MUNICIPALITIES[story.county_id] if code != anchor]
+    districts = list(DISTRICTS.get(anchor, ()))
+    demo.rng.shuffle(others)
+    demo.rng.shuffle(districts)
+    wishes = [_district_wish(demo, anchor, districts.pop()) if districts and demo.rng.random() < 0.4
+              else _municipality_wish(demo, anchor)]
+    for _ in range(demo.rng.choice((0, 1, 1, 2))):
+        if others:
+            wishes.append(_municipality_wish(demo, others.pop()))
+        elif districts:
+            wishes.append(_district_wish(demo, anchor, districts.pop()))
+    for rank, wish in enumerate(wishes):
+        wish.rank = rank
+    return wishes
+
+
+def _municipality_wish(demo: Demo, code: str) -> LocationWish:
+    municipality = demo.municipalities[code]
+    return LocationWish(municipality_code=code, lat=municipality.lat, lon=municipality.lon)
+
+
+def _district_wish(demo: Demo, code: str, district: tuple[str, float, float]) -> LocationWish:
+    name, lat, lon = district
+    return LocationWish(label=f"{name}, {demo.municipalities[code].name_fi}", lat=lat, lon=lon)
+
+
+def _max_distance(demo: Demo, wishes: list[LocationWish], unit: Unit | None) -> int:
+    """For a place offered or let, its unit lies within reach of the first wish."""
+    distance = demo.rng.choice(MAX_DISTANCES_KM)
+    if unit is not None:
+        distance = max(distance, math.ceil(km_between(wishes[0].lat, wishes[0].lon, unit.lat, unit.lon)) + 5)
+    return distance
+
+
+def _record_history(demo: Demo, outline: Outline, application: Application) -> None:
+    coordinator, worker = demo.coordinators[outline.story.county_id], outline.story.worker
+    previous = None
+    for step, day in zip(outline.steps, outline.days, strict=True):
+        at = application.created_at if previous is None else demo.moment(day)
+        application.status_changes.append(ApplicationStatusChange(
+            from_status=previous, to_status=step.status, at=at, reason=step.reason,
+            by=coordinator if step.by_coordinator else worker,
+        ))
+        if step.status == Status.SUBMITTED:
+            application.submitted_at = at
+        if step.status == Status.WAITLISTED and application.waitlisted_at is None:
+            application.waitlisted_at = at
+        if step.status == Status.CLOSED:
+            application.closed_reason = step.reason
+        previous = step.status
+    application.updated_at = application.status_changes[-1].at
+
+
+def _make_offers(demo: Demo, outline: Outline, application: Application) -> None:
+    """An offer for every OFFERED step: pending, accepted, or (a detour) declined or expired."""
+    changes = application.status_changes
+    for n, change in enumerate(changes):
+        if change.to_status != Status.OFFERED:
+            continue
+        answer = changes[n + 1] if n + 1 < len(changes) else None
+        kept = answer is None or answer.to_status == Status.HOUSED  # pending now, or accepted
+        place = outline.story.place if kept else _declined_place(demo, outline.story)
+        offer = Offer(application=application, place=place, sent_at=change.at, created_at=change.at,
+                      respond_by=change.at.date() + RESPOND_WITHIN, created_by_id=change.by.id)
+        if answer is None:
+            offer.status = OfferStatus.PENDING
+        elif answer.to_status == Status.HOUSED:
+            offer.status = OfferStatus.ACCEPTED
+            outline.story.tenancy.offer = offer
+        else:
+            offer.status = outline.detour
+        if answer is not None and offer.status != OfferStatus.EXPIRED:
+            offer.responded_at, offer.responded_recorded_by_id = answer.at, outline.story.worker.id
+        if offer.status == OfferStatus.DECLINED:
+            offer.decline_reason = answer.reason.removeprefix(BACK_TO_WAITLIST).strip()
+        db.session.add(offer)
+
+
+def _declined_place(demo: Demo, story: Story) -> Place:
+    """A place the young person could have taken: right county, age, gender, language and household."""
+    person = story.person
+    age = rules.age_on(person.birth_date, demo.today)
+    fitting = [
+        place for places in demo.places.values() for place in places
+        if place.unit.county_id == story.county_id and not place.out_of_use
+        and place.unit.min_age <= age <= place.unit.max_age
+        and place.unit.gender_restriction in (None, person.gender) and person.language in place.unit.languages
+        and place.max_household > person.children_in_household
+    ]
+    return demo.rng.choice(fitting)
+
+
+def _not_with_pairs(demo: Demo, stories: list[Story]) -> None:
+    """For safety, a few must not live in the same unit as a named person."""
+    waiting = {county: [s for s in stories if s.kind == Kind.WAITLISTED and s.county_id == county]
+               for county in ("PI", "HKI")}
+    pi_residents = [s for s in stories if s.kind == Kind.RESIDENT and s.county_id == "PI"]
+    first, second, third, fourth = demo.rng.sample(waiting["PI"], 4)
+    first.applications[0].not_with.append(second.person)
+    third.applications[0].not_with.append(demo.rng.choice(pi_residents).person)
+    fourth.applications[0].not_with.append(first.person)
+    helsinki_one, helsinki_two = demo.rng.sample(waiting["HKI"], 2)
+    helsinki_one.applications[0].not_with.append(helsinki_two.person)
