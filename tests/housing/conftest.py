@@ -72,7 +72,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def _empty_client_tables() -> None:
+def empty_client_tables() -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     if db.engine.dialect.name == "postgresql":
         # TRUNCATE is not stopped by the audit log's row trigger; DELETE would be.
@@ -87,7 +87,7 @@ def _empty_client_tables() -> None:
 def clean_database(app: Flask) -> Iterator[None]:
     yield
     db.session.rollback()
-    _empty_client_tables()
+    empty_client_tables()
     db.session.remove()
 
 

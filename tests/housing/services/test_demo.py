@@ -40,7 +40,7 @@ from housing.models import (
     utcnow,
 )
 from housing.services.demo import seed
-from tests.housing.conftest import _empty_client_tables
+from tests.housing.conftest import empty_client_tables
 
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")
 NAMED_ACCOUNTS = {
@@ -68,7 +68,7 @@ def seeded(app) -> Iterator[Seeded]:
     audit_events = db.session.scalar(select(func.count()).select_from(AuditEvent))
     yield Seeded(summary, seconds, audit_events)
     db.session.rollback()
-    _empty_client_tables()
+    empty_client_tables()
     db.session.remove()
 
 
