@@ -29,7 +29,7 @@ def schedule_document(document: Any, time_limit: float | None = None) -> dict[st
 
 def _schedule(problem: Problem, time_limit: float | None, started: float) -> dict[str, Any]:
     outcome = solve(problem, default_budget(problem, time_limit, started))
-    return result_document(problem, outcome.assignments, proven=_nothing_to_decide(problem),
+    return result_document(problem, outcome.assignments, proven=outcome.proven or _nothing_to_decide(problem),
                            seconds=time.monotonic() - started,
                            extra={"iterations": outcome.iterations, "cycles": outcome.cycles,
                                   "hit_time_limit": outcome.hit_time_limit})

@@ -26,6 +26,7 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
+from allocator.scheduling.keyworker import key_worker_plan
 from allocator.scheduling.options import Vehicle, day_pieces, keepable_visits, start_options, vehicles_of
 from allocator.scheduling.plan import (
     Plan,
@@ -75,6 +76,7 @@ class SolverOutcome:
     cycles: int
     iterations: int
     hit_time_limit: bool
+    proven: bool
 
 
 def solve(problem: Problem, budget: Budget) -> SolverOutcome:
@@ -83,7 +85,9 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
     with a new seed; the best answer of all cycles is kept."""
     vehicles = vehicles_of(problem)
     keepable = keepable_visits(problem)
-    plan = _previous_plan(problem, vehicles)
+    plan, proven = _first_plan(problem, vehicles, keepable)
+    if proven:
+        return SolverOutcome(assignments_of(vehicles, plan), 0, 0, False, proven=True)
     best, best_value = plan, _value(problem, vehicles, plan)
     iterations = cycle = 0
     while cycle < budget.cycles and vehicles and iterations < budget.total_iterations and not budget.out_of_time():
@@ -101,11 +105,24 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
         iterations += used + more
         if (value := _value(problem, vehicles, plan)) > best_value:
             best, best_value = plan, value
-    return SolverOutcome(assignments_of(vehicles, best), cycle, iterations, budget.out_of_time())
+    return SolverOutcome(assignments_of(vehicles, best), cycle, iterations, budget.out_of_time(), proven=False)
 
 
 def _value(problem: Problem, vehicles: list[Vehicle], plan: Plan) -> tuple[int, int, int, int]:
     return objective_of(problem, assignments_of(vehicles, plan)).as_tuple()
+
+
+def _first_plan(problem: Problem, vehicles: list[Vehicle], keepable: set[int]) -> tuple[Plan, bool]:
+    """Where the search starts: the previous schedule when re-planning; otherwise each staff
+    member's own residents solved exactly (:mod:`keyworker`), the rest inserted. The second
+    value says the plan is proven optimal: every visit by its key worker, each staff member's
+    part optimal, and no previous entry that could be kept."""
+    if problem.previous:
+        return _previous_plan(problem, vehicles), False
+    plan, everything = key_worker_plan(problem)
+    if everything and not keepable:
+        return plan, True
+    return fill(problem, vehicles, plan), False
 
 
 def _previous_plan(problem: Problem, vehicles: list[Vehicle]) -> Plan:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allocator.scheduling.api import schedule_document
 from allocator.scheduling.generate import generate_problem
+from allocator.scheduling.replan import problem_ahead
 from tests.allocator.scheduling.schedule_checker import problems_with
 
 
@@ -25,8 +26,9 @@ def test_absence_mid_week_moves_only_the_absent_members_visits() -> None:
     problem = generate_problem(6, 18, seed=12, absences=False)
     first = schedule_document(problem, time_limit=3)
     away = first["assignments"][0]["staff"]
-    later = {**problem, "staff": [m for m in problem["staff"] if m["id"] != away],
-             "previous": [a for a in first["assignments"] if a["staff"] != away]}
+    wednesday_noon = 2 * 1440 + 720
+    later = problem_ahead(problem, first, wednesday_noon, {away})
+    assert all(a["start"] >= wednesday_noon and a["staff"] != away for a in later["previous"])
     again = schedule_document(later, time_limit=3)
     assert problems_with(later, again) == []
     assert again["objective"]["kept"] == len(later["previous"])
