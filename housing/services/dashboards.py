@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from housing import audit, rules
 from housing.extensions import db
@@ -17,6 +18,7 @@ from housing.models import (
     AuditEvent,
     Place,
     Role,
+    ScheduledVisit,
     Tenancy,
     Unit,
     User,
@@ -141,7 +143,21 @@ def _unit_roles(user: User, today: date) -> dict[str, Any]:
         select(YoungPerson).where(YoungPerson.id.in_(unit_resident_ids(unit_ids, today)))
         .order_by(YoungPerson.last_name, YoungPerson.first_name)
     ))
-    audit.record_list_view(p.id for p in residents)
+    visits = _upcoming_visits(user, today)
+    audit.record_list_view([p.id for p in residents] + [v.young_person_id for v in visits])
     units = [{"unit": u, "places": place_counts.get(u.id, 0), "occupied": occupancy.get(u.id, 0)}
              for u in user.units]
-    return {"units": units, "residents": residents}
+    return {"units": units, "residents": residents, "visits": visits}
+
+
+UPCOMING = timedelta(days=7)
+
+
+def _upcoming_visits(user: User, today: date) -> list[ScheduledVisit]:
+    """The user's own planned visits for the coming week, in time order."""
+    start = _start_of(today)
+    return list(db.session.scalars(
+        select(ScheduledVisit).where(ScheduledVisit.staff_id == user.id, ScheduledVisit.starts_at >= start,
+                                     ScheduledVisit.starts_at < start + UPCOMING)
+        .order_by(ScheduledVisit.starts_at).options(selectinload(ScheduledVisit.young_person))
+    ))

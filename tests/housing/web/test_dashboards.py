@@ -1,0 +1,50 @@
+"""Each role's front page shows its own work, counts and next steps."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from housing.extensions import db
+from housing.models import ApplicationStatus, AuditEvent, ScheduledVisit
+from tests.factories import make_application, make_person, make_place
+
+
+def test_social_worker_sees_caseload_against_the_limit_and_plans_to_update(client, login, world):
+    for _ in range(24):
+        make_person(world.social_worker, client_plan_date=date.today())
+    db.session.commit()
+    login(world.social_worker)
+    client.post("/language", data={"language": "en"})
+    page = client.get("/").get_data(as_text=True)
+    assert "25 / 30" in page and "caseload--warning" in page
+    assert "close to the statutory limit of 30" in page
+    assert "missing" in page  # the world's client has no client plan
+
+
+def test_coordinator_sees_the_waiting_list_by_band_and_free_places(client, login, world):
+    make_application(world.person, ApplicationStatus.WAITLISTED, urgency_band=1)
+    make_application(make_person(world.social_worker), ApplicationStatus.SUBMITTED)
+    make_place(world.unit, out_of_use=True, out_of_use_reason="remontti")
+    db.session.commit()
+    login(world.coordinator)
+    client.post("/language", data={"language": "en"})
+    page = client.get("/").get_data(as_text=True)
+    assert "1 – acute: 1" in page
+    assert "1 / 3" in page  # one free place of three: one is lived in, one is out of use
+
+
+def test_unit_staff_see_their_own_visits_of_the_coming_week(client, login, world):
+    start = datetime.now(UTC) + timedelta(days=1)
+    db.session.add(ScheduledVisit(young_person_id=world.person.id, staff_id=world.unit_staff.id,
+                                  starts_at=start, ends_at=start + timedelta(minutes=45)))
+    db.session.add(ScheduledVisit(young_person_id=world.person.id, staff_id=world.unit_manager.id,
+                                  starts_at=start, ends_at=start + timedelta(minutes=45)))
+    db.session.commit()
+    login(world.unit_staff)
+    page = client.get("/").get_data(as_text=True)
+    assert page.count(f'href="/young-people/{world.person.id}"') == 2  # the visit and the resident list
+    listed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "list",
+                                                         AuditEvent.user_id == world.unit_staff.id))
+    assert {e.young_person_id for e in listed} == {world.person.id}
