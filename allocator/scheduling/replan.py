@@ -2,8 +2,10 @@
 
 Given the week's problem, its published result, the minute from which to re-plan and the
 staff who are away from then on, build the problem the format asks for: past visits and
-shifts left out, windows and shifts cut at that minute, the absent staff removed, and the
-published assignments that lie ahead passed as ``previous`` (so they stay where they can).
+shifts left out, windows cut at that minute, the absent staff removed, and the published
+assignments that lie ahead passed as ``previous`` (so they stay where they can). A shift
+under way at that minute is kept whole: its visits ahead keep the times they were published
+with, which a shift cut short (a round trip from base starting at the cut) could not.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def problem_ahead(problem: dict[str, Any], result: dict[str, Any], cut: int,
                   absent: set[str]) -> dict[str, Any]:
     done = {a["visit"] for a in result["assignments"] if a["start"] < cut}
     ahead = copy.deepcopy(problem)
-    ahead["staff"] = [{**member, "shifts": _ahead(member["shifts"], cut)}
+    ahead["staff"] = [{**member, "shifts": [s for s in member["shifts"] if s["end"] > cut]}
                       for member in ahead["staff"] if member["id"] not in absent]
     ahead["staff"] = [member for member in ahead["staff"] if member["shifts"]]
     ahead["visits"] = [{**visit, "windows": _ahead(visit["windows"], cut, visit["duration"])}
