@@ -67,6 +67,8 @@ def default_budget(problem: Problem, time_limit: float | None, started: float) -
     """
     deadline = None if time_limit is None else started + time_limit * 0.85
     patience = min(8_000, 1_000 + 100 * len(problem.visits))
+    if problem.previous:  # re-planning starts from the published schedule and should change little
+        return Budget(iterations=5_000, total_iterations=10_000, cycles=2, patience=2_000, deadline=deadline)
     return Budget(iterations=20_000, total_iterations=45_000, cycles=3, patience=patience, deadline=deadline)
 
 
