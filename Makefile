@@ -59,7 +59,7 @@ run: install assets translations
 	HOUSING_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check housing allocator tests benchmarks
+	$(BIN)/ruff check .
 
 test: install translations lint
 	$(BIN)/pytest

@@ -4,9 +4,8 @@ carry their own table definitions, so an old revision keeps working as models ch
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
