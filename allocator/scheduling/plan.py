@@ -104,22 +104,22 @@ def fill(problem: Problem, vehicles: list[Vehicle], plan: Plan) -> Plan:
     for visit in range(len(problem.visits)):
         if any(v == visit for route in plan.values() for v, _ in route):
             continue
-        moved = _inserted(problem, vehicles, plan, visit, wanted) or _inserted_moving_sibling(
+        moved = inserted(problem, vehicles, plan, visit, wanted) or _inserted_moving_sibling(
             problem, vehicles, plan, visit, wanted)
         if moved is not None:
             plan = moved
     return plan
 
 
-def _inserted(problem: Problem, vehicles: list[Vehicle], plan: Plan, visit: int,
-              wanted: dict[int, dict[int, int]]) -> Plan | None:
-    best = _best_insertion(problem, vehicles, plan, visit, wanted)
+def inserted(problem: Problem, vehicles: list[Vehicle], plan: Plan, visit: int,
+              wanted: dict[int, dict[int, int]], only_staff: int | None = None) -> Plan | None:
+    best = _best_insertion(problem, vehicles, plan, visit, wanted, only_staff)
     if best is None:
         return None
     return {**plan, best[1]: best[2]}
 
 
-def _without(plan: Plan, visit: int) -> Plan:
+def without(plan: Plan, visit: int) -> Plan:
     return {k: kept for k, route in plan.items() if (kept := [(v, t) for v, t in route if v != visit])}
 
 
@@ -130,8 +130,8 @@ def _inserted_moving_sibling(problem: Problem, vehicles: list[Vehicle], plan: Pl
     siblings = sorted(v for route in plan.values() for v, _ in route if problem.visits[v].resident == resident)
     best, best_score = None, None
     for sibling in siblings:
-        trial = _inserted(problem, vehicles, _without(plan, sibling), visit, wanted)
-        trial = trial and _inserted(problem, vehicles, trial, sibling, wanted)
+        trial = inserted(problem, vehicles, without(plan, sibling), visit, wanted)
+        trial = trial and inserted(problem, vehicles, trial, sibling, wanted)
         if trial:
             score = objective_of(problem, assignments_of(vehicles, trial)).as_tuple()
             if best_score is None or score > best_score:
@@ -140,8 +140,10 @@ def _inserted_moving_sibling(problem: Problem, vehicles: list[Vehicle], plan: Pl
 
 
 def _best_insertion(problem: Problem, vehicles: list[Vehicle], plan: Plan, visit: int,
-                    wanted: dict[int, dict[int, int]]) -> tuple[tuple, int, list[tuple[int, int]]] | None:
-    """(score, vehicle, new route) of the best feasible insertion of ``visit``, or None."""
+                    wanted: dict[int, dict[int, int]],
+                    only_staff: int | None = None) -> tuple[tuple, int, list[tuple[int, int]]] | None:
+    """(score, vehicle, new route) of the best feasible insertion of ``visit`` (into the shifts of
+    ``only_staff`` if given), or None."""
     resident = problem.visits[visit].resident
     busy_days = {day_of(t) for route in plan.values() for v, t in route
                  if problem.visits[v].resident == resident}
@@ -150,6 +152,8 @@ def _best_insertion(problem: Problem, vehicles: list[Vehicle], plan: Plan, visit
         used[vehicles[k].staff] += sum(problem.visits[v].duration for v, _ in route)
     best = None
     for k, vehicle in enumerate(vehicles):
+        if only_staff is not None and vehicle.staff != only_staff:
+            continue
         member = problem.staff[vehicle.staff]
         minutes = used[vehicle.staff] + problem.visits[visit].duration
         if member.max_minutes is not None and minutes > member.max_minutes:

@@ -26,6 +26,7 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
+from allocator.scheduling.improve import bring_to_key_workers
 from allocator.scheduling.keyworker import key_worker_plan
 from allocator.scheduling.options import Vehicle, day_pieces, keepable_visits, start_options, vehicles_of
 from allocator.scheduling.plan import (
@@ -104,6 +105,7 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
             shared, more = _search(problem, vehicles, keepable, relaxed, banned, caps, budget, seed=SEED + cycle,
                                    limit=max(1, budget.total_iterations - iterations - used))
         plan = fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, shared)))
+        plan = bring_to_key_workers(problem, vehicles, plan)
         iterations += used + more
         if (value := _value(problem, vehicles, plan)) > best_value:
             best, best_value = plan, value
