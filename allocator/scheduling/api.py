@@ -14,7 +14,7 @@ from allocator.scheduling.solver import default_budget, solve
 from allocator.scheduling.timing import objective_of
 
 RESULT_FORMAT = "support-schedule-result/1"
-SOLVER_NAME = "pyvrp-ils+repair"
+SOLVER_NAME = "exact per key worker (CP-SAT) + PyVRP iterated local search, relax and share"
 
 
 def schedule_file(path: str | Path, time_limit: float | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ member whose routes are too many to enumerate is skipped (left to the search).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -152,14 +153,17 @@ def own_visits(problem: Problem) -> dict[int, list[int]]:
     return own
 
 
-def key_worker_plan(problem: Problem) -> tuple[dict[int, list[tuple[int, int]]], bool]:
+def key_worker_plan(problem: Problem, stop_at: float | None = None) -> tuple[dict[int, list[tuple[int, int]]], bool]:
     """Every staff member's exact own schedule (as a plan), and whether it is proven optimal for
-    the whole problem: every visit made by its key worker, each part solved to optimality."""
+    the whole problem: every visit made by its key worker, each part solved to optimality.
+    Past ``stop_at`` (a ``time.monotonic()`` value) the remaining staff are left out."""
     if not shifts_within_days(problem):
         return {}, False
     plan: dict[int, list[tuple[int, int]]] = {}
     everything = True
     for staff, visits in own_visits(problem).items():
+        if stop_at is not None and time.monotonic() > stop_at:
+            return plan, False
         solved = own_schedule(problem, staff, visits, all_required=False) if visits else None
         if solved is None:
             everything = everything and not visits

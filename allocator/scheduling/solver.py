@@ -26,7 +26,7 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
-from allocator.scheduling.improve import bring_to_key_workers
+from allocator.scheduling.improve import bring_to_key_workers, value
 from allocator.scheduling.keyworker import key_worker_plan
 from allocator.scheduling.options import Vehicle, day_pieces, keepable_visits, start_options, vehicles_of
 from allocator.scheduling.plan import (
@@ -41,7 +41,6 @@ from allocator.scheduling.plan import (
 )
 from allocator.scheduling.problem import Assignment, Problem, day_of
 from allocator.scheduling.routing import RoutingModel, build_model
-from allocator.scheduling.timing import objective_of
 
 SEED = 20261207
 
@@ -88,10 +87,10 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
     with a new seed; the best answer of all cycles is kept."""
     vehicles = vehicles_of(problem)
     keepable = keepable_visits(problem)
-    plan, proven = _first_plan(problem, vehicles, keepable)
+    plan, proven = _first_plan(problem, vehicles, keepable, budget)
     if proven:
         return SolverOutcome(assignments_of(vehicles, plan), 0, 0, False, proven=True)
-    best, best_value = plan, _value(problem, vehicles, plan)
+    best, best_value = plan, value(problem, vehicles, plan)
     iterations = cycle = 0
     while cycle < budget.cycles and vehicles and iterations < budget.total_iterations and not budget.out_of_time():
         cycle += 1
@@ -107,23 +106,22 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
         plan = fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, shared)))
         plan = bring_to_key_workers(problem, vehicles, plan)
         iterations += used + more
-        if (value := _value(problem, vehicles, plan)) > best_value:
-            best, best_value = plan, value
+        if (plan_value := value(problem, vehicles, plan)) > best_value:
+            best, best_value = plan, plan_value
     return SolverOutcome(assignments_of(vehicles, best), cycle, iterations, budget.out_of_time(), proven=False)
 
 
-def _value(problem: Problem, vehicles: list[Vehicle], plan: Plan) -> tuple[int, int, int, int]:
-    return objective_of(problem, assignments_of(vehicles, plan)).as_tuple()
-
-
-def _first_plan(problem: Problem, vehicles: list[Vehicle], keepable: set[int]) -> tuple[Plan, bool]:
+def _first_plan(problem: Problem, vehicles: list[Vehicle], keepable: set[int], budget: Budget) -> tuple[Plan, bool]:
     """Where the search starts: the previous schedule when re-planning; otherwise each staff
-    member's own residents solved exactly (:mod:`keyworker`), the rest inserted. The second
+    member's own residents solved exactly (:mod:`keyworker`); the rest inserted. The second
     value says the plan is proven optimal: every visit by its key worker, each staff member's
     part optimal, and no previous entry that could be kept."""
-    if problem.previous:
-        return _previous_plan(problem, vehicles), False
-    plan, everything = key_worker_plan(problem)
+    previous = _previous_plan(problem, vehicles)
+    if previous:
+        return fill(problem, vehicles, previous), False
+    # Half the time at most: the search needs the rest when the exact part does not settle it.
+    halfway = None if budget.deadline is None else (time.monotonic() + budget.deadline) / 2
+    plan, everything = key_worker_plan(problem, stop_at=halfway)
     if everything and not keepable:
         return plan, True
     return fill(problem, vehicles, plan), False
