@@ -79,9 +79,8 @@ def replanning(document: dict, result: dict) -> tuple:
     ahead = problem_ahead(document, result, WEDNESDAY_NOON, {away})
     again, seconds = timed(ahead, 10.0)
     kept, previous = again["objective"]["kept"], len(ahead["previous"])
-    return (f"re-plan: {away} ill Wed 12:00 ({ahead_counts[away]} visits to move)", len(ahead["visits"]),
-            f"{seconds:.1f}", f"{again['objective']['scheduled']}/{len(ahead['visits'])}", fits_alone(ahead),
-            f"kept {kept}/{previous}", again["objective"]["travel_minutes"], "", "")
+    base = row(f"re-plan: {away} ill Wed 12:00 ({ahead_counts[away]} visits to move)", ahead, again, seconds, None)
+    return (*base[:5], f"{base[5]}, kept {kept}/{previous}", *base[6:])
 
 
 def solomon(folder: Path, time_limit: float) -> list[tuple]:

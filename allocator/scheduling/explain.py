@@ -35,6 +35,8 @@ def reasons(problem: Problem, assignments: list[Assignment]) -> dict[int, str]:
 
 def _reason(problem: Problem, v: int, used: list[int], busy_days: set[int]) -> str:
     visit = problem.visits[v]
+    if not problem.staff:
+        return "No staff member is working this week."
     if not any(member.has_skill(visit.skill) for member in problem.staff):
         return f"No staff member working this week has the skill “{visit.skill}”."
     fitting = _fitting_days(problem, v)  # staff index → days on which a window meets one of their shifts

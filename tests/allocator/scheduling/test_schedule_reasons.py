@@ -27,6 +27,10 @@ def test_no_one_has_the_skill() -> None:
         "V1": "No staff member working this week has the skill “nurse”."}
 
 
+def test_no_staff_at_all() -> None:
+    assert _reasons({**_problem([{"id": "V1"}]), "staff": []}) == {"V1": "No staff member is working this week."}
+
+
 def test_no_window_meets_a_shift() -> None:
     assert _reasons(_problem([{"id": "V1", "windows": [{"start": 1920, "end": 2400}]}])) == {
         "V1": "None of the visit's time windows fits inside a shift of a staff member who has the skill "
