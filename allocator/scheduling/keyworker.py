@@ -153,25 +153,28 @@ def own_visits(problem: Problem) -> dict[int, list[int]]:
     return own
 
 
-def key_worker_plan(problem: Problem, stop_at: float | None = None) -> tuple[dict[int, list[tuple[int, int]]], bool]:
-    """Every staff member's exact own schedule (as a plan), and whether it is proven optimal for
-    the whole problem: every visit made by its key worker, each part solved to optimality.
-    Past ``stop_at`` (a ``time.monotonic()`` value) the remaining staff are left out."""
+def own_schedules(problem: Problem, stop_at: float | None = None) -> dict[int, OwnSchedule]:
+    """Each staff member's exact own schedule (most own visits, then least travel), for those
+    solved before ``stop_at`` (a ``time.monotonic()`` value); empty if a shift crosses midnight."""
     if not shifts_within_days(problem):
-        return {}, False
-    plan: dict[int, list[tuple[int, int]]] = {}
-    everything = True
+        return {}
+    schedules = {}
     for staff, visits in own_visits(problem).items():
         if stop_at is not None and time.monotonic() > stop_at:
-            return plan, False
+            break
         solved = own_schedule(problem, staff, visits, all_required=False) if visits else None
-        if solved is None:
-            everything = everything and not visits
-            continue
-        plan.update({k: list(path) for k, path in solved.routes.items()})
-        everything = everything and solved.proven and solved.scheduled == len(visits)
-    everything = everything and sum(map(len, plan.values())) == len(problem.visits)
-    return plan, everything
+        if solved is not None:
+            schedules[staff] = solved
+    return schedules
+
+
+def key_worker_plan(problem: Problem,
+                    schedules: dict[int, OwnSchedule]) -> tuple[dict[int, list[tuple[int, int]]], bool]:
+    """The own schedules together (as a plan), and whether that is proven optimal for the whole
+    problem: every visit made by its key worker, each part solved to optimality."""
+    plan = {k: list(path) for solved in schedules.values() for k, path in solved.routes.items()}
+    everything = all(solved.proven for solved in schedules.values())
+    return plan, everything and sum(map(len, plan.values())) == len(problem.visits)
 
 
 def key_worker_bound(problem: Problem) -> tuple[int, bool] | None:

@@ -26,8 +26,8 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
-from allocator.scheduling.improve import bring_to_key_workers, value
-from allocator.scheduling.keyworker import key_worker_plan
+from allocator.scheduling.improve import adopt_own_schedules, bring_to_key_workers, value
+from allocator.scheduling.keyworker import OwnSchedule, key_worker_plan, own_schedules
 from allocator.scheduling.options import Vehicle, day_pieces, keepable_visits, start_options, vehicles_of
 from allocator.scheduling.plan import (
     Plan,
@@ -87,7 +87,8 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
     with a new seed; the best answer of all cycles is kept."""
     vehicles = vehicles_of(problem)
     keepable = keepable_visits(problem)
-    plan, proven = _first_plan(problem, vehicles, keepable, budget)
+    schedules = {} if problem.previous else own_schedules(problem, stop_at=_halfway(budget))
+    plan, proven = _first_plan(problem, vehicles, keepable, schedules)
     if proven:
         return SolverOutcome(assignments_of(vehicles, plan), 0, 0, False, proven=True)
     best, best_value = plan, value(problem, vehicles, plan)
@@ -104,14 +105,20 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
             shared, more = _search(problem, vehicles, keepable, relaxed, banned, caps, budget, seed=SEED + cycle,
                                    limit=max(1, budget.total_iterations - iterations - used))
         plan = fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, shared)))
-        plan = bring_to_key_workers(problem, vehicles, plan)
+        plan = bring_to_key_workers(problem, vehicles, adopt_own_schedules(problem, vehicles, plan, schedules))
         iterations += used + more
         if (plan_value := value(problem, vehicles, plan)) > best_value:
             best, best_value = plan, plan_value
     return SolverOutcome(assignments_of(vehicles, best), cycle, iterations, budget.out_of_time(), proven=False)
 
 
-def _first_plan(problem: Problem, vehicles: list[Vehicle], keepable: set[int], budget: Budget) -> tuple[Plan, bool]:
+def _halfway(budget: Budget) -> float | None:
+    """Half the time at most for the exact part: the search needs the rest when it does not settle it."""
+    return None if budget.deadline is None else (time.monotonic() + budget.deadline) / 2
+
+
+def _first_plan(problem: Problem, vehicles: list[Vehicle], keepable: set[int],
+                schedules: dict[int, OwnSchedule]) -> tuple[Plan, bool]:
     """Where the search starts: the previous schedule when re-planning; otherwise each staff
     member's own residents solved exactly (:mod:`keyworker`); the rest inserted. The second
     value says the plan is proven optimal: every visit by its key worker, each staff member's
@@ -119,9 +126,7 @@ def _first_plan(problem: Problem, vehicles: list[Vehicle], keepable: set[int], b
     previous = _previous_plan(problem, vehicles)
     if previous:
         return fill(problem, vehicles, previous), False
-    # Half the time at most: the search needs the rest when the exact part does not settle it.
-    halfway = None if budget.deadline is None else (time.monotonic() + budget.deadline) / 2
-    plan, everything = key_worker_plan(problem, stop_at=halfway)
+    plan, everything = key_worker_plan(problem, schedules)
     if everything and not keepable:
         return plan, True
     return fill(problem, vehicles, plan), False
