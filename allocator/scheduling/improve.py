@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from allocator.scheduling.keyworker import OwnSchedule
 from allocator.scheduling.options import Vehicle, key_worker_of
-from allocator.scheduling.plan import Plan, assignments_of, enforce_week_rules, fill, inserted, wanted_starts, without
+from allocator.scheduling.plan import (
+    Plan,
+    assignments_of,
+    enforce_week_rules,
+    fill,
+    inserted,
+    retime,
+    wanted_starts,
+    without,
+)
 from allocator.scheduling.problem import Problem
 from allocator.scheduling.timing import objective_of
 
@@ -34,7 +43,8 @@ def adopt_own_schedules(problem: Problem, vehicles: list[Vehicle], plan: Plan,
         trial = {k: route for k, route in plan.items() if vehicles[k].staff != staff}
         trial = {k: [(v, t) for v, t in route if v not in displaced] for k, route in trial.items()}
         trial.update({k: list(path) for k, path in own.routes.items()})
-        trial = fill(problem, vehicles, enforce_week_rules(problem, vehicles, {k: r for k, r in trial.items() if r}))
+        trial = enforce_week_rules(problem, vehicles, {k: r for k, r in trial.items() if r})
+        trial = fill(problem, vehicles, retime(problem, vehicles, trial))
         if (trial_value := value(problem, vehicles, trial)) > best:
             plan, best = trial, trial_value
     return plan
