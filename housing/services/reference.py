@@ -8,10 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+import allocator
 from housing.extensions import db
 from housing.models import County, CountyKind, Municipality
 
-MUNICIPALITIES_CSV = Path(__file__).resolve().parent.parent / "reference" / "municipalities.csv"
+# One copy of the table serves the solvers and the app (see allocator/data/README.md).
+MUNICIPALITIES_CSV = Path(allocator.__file__).resolve().parent / "data" / "municipalities.csv"
 COUNTY_KINDS = {"HKI": CountyKind.CITY, "AX": CountyKind.AUTONOMOUS}
 
 
