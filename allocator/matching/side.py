@@ -1,0 +1,101 @@
+"""Side constraints that can actually bind: unit support hours and not-with pairs.
+
+FORMATS: without side constraints (every unit's ``support_hours`` null, no ``not_with`` pair
+can meet) the problem is a flow. A limit that no feasible allocation could exceed changes
+nothing, so it is dropped too: a unit's hours cannot bind when the largest needs of as many
+applicants as it has places fit in them; a pair cannot meet unless both are eligible for
+places of one unit and two different places are involved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from allocator.matching.columns import NO_LIMIT
+from allocator.matching.eligibility import Eligibility
+
+
+@dataclass(frozen=True)
+class SideConstraints:
+    hours: np.ndarray  # units whose support_hours can bind
+    capacity: np.ndarray  # support_hours per unit, NO_LIMIT for none
+    need: np.ndarray  # support_hours per applicant
+    meetings: tuple[tuple[int, int, tuple[int, ...]], ...]  # (applicant i, applicant j, units where they could meet)
+
+    @property
+    def any(self) -> bool:
+        return len(self.hours) > 0 or len(self.meetings) > 0
+
+    def resident_limit(self, eligibility: Eligibility) -> np.ndarray:
+        """Most residents each unit can take: its places, and for a unit whose hours bind, as
+        many of its candidates as fit in the hours when the smallest needs come first."""
+        place_unit = eligibility.columns.place_unit
+        limit = np.bincount(place_unit, minlength=len(self.capacity)).astype(np.int64)
+        for unit in self.hours.tolist():
+            candidates = np.unique(eligibility.pairs.applicant[eligibility.unit == unit])
+            needs = np.sort(self.need[candidates])
+            fitting = int(np.searchsorted(np.cumsum(needs), self.capacity[unit], side="right"))
+            limit[unit] = min(limit[unit], fitting)
+        return limit
+
+    def partners(self) -> dict[int, dict[int, set[int]]]:
+        """applicant → unit → applicants they must not meet there."""
+        result: dict[int, dict[int, set[int]]] = {}
+        for i, j, units in self.meetings:
+            for u in units:
+                result.setdefault(i, {}).setdefault(u, set()).add(j)
+                result.setdefault(j, {}).setdefault(u, set()).add(i)
+        return result
+
+
+def find_side_constraints(eligibility: Eligibility) -> SideConstraints:
+    columns = eligibility.columns
+    return SideConstraints(
+        hours=_binding_hour_units(eligibility),
+        capacity=columns.unit_support_hours,
+        need=columns.support_hours,
+        meetings=_meetings(eligibility),
+    )
+
+
+def _binding_hour_units(eligibility: Eligibility) -> np.ndarray:
+    columns, units = eligibility.columns, len(eligibility.problem.units)
+    limited = columns.unit_support_hours < NO_LIMIT
+    if not limited.any() or len(eligibility.pairs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Distinct (unit, applicant) candidates, largest need first within each unit.
+    keys = np.unique(eligibility.unit * len(columns.support_hours) + eligibility.pairs.applicant)
+    unit, applicant = np.divmod(keys, len(columns.support_hours))
+    need = columns.support_hours[applicant]
+    order = np.lexsort((-need, unit))
+    unit, need = unit[order], need[order]
+    first = np.searchsorted(unit, np.arange(units))
+    position = np.arange(len(unit)) - first[unit]
+    places = np.bincount(columns.place_unit, minlength=units)
+    worst = np.bincount(unit, weights=np.where(position < places[unit], need, 0), minlength=units)
+    return np.flatnonzero(limited & (worst > columns.unit_support_hours)).astype(np.int64)
+
+
+def _meetings(eligibility: Eligibility) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+    pairs = eligibility.problem.not_with_pairs()
+    if not pairs:
+        return ()
+    starts = eligibility.starts()
+    places = eligibility.pairs.place
+    meetings = []
+    for i, j in pairs:
+        mine = _places_by_unit(eligibility, places[starts[i]:starts[i + 1]])
+        theirs = _places_by_unit(eligibility, places[starts[j]:starts[j + 1]])
+        units = tuple(sorted(u for u in mine.keys() & theirs.keys() if len(mine[u] | theirs[u]) >= 2))
+        if units:
+            meetings.append((i, j, units))
+    return tuple(meetings)
+
+
+def _places_by_unit(eligibility: Eligibility, places: np.ndarray) -> dict[int, set[int]]:
+    grouped: dict[int, set[int]] = {}
+    for place in places.tolist():
+        grouped.setdefault(int(eligibility.columns.place_unit[place]), set()).add(place)
+    return grouped
