@@ -1,4 +1,4 @@
-"""Command line: ``python -m allocator solve|schedule|generate|generate-schedule``.
+"""Command line: ``python -m allocator solve|schedule|compare|generate|generate-schedule``.
 
 Exit status 0 for a result (also one that houses or schedules nobody), 2 for bad input
 (every problem printed on standard error with its path), never a traceback for input.
@@ -36,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("-o", "--output", help="write the result here instead of standard output")
         cmd.add_argument("--time-limit", type=float, default=None, help="seconds the solver may use")
 
+    compare = commands.add_parser("compare", help="an allocation round next to the greedy baseline")
+    compare.add_argument("problem", help="problem JSON file (housing-allocation/1), or - for standard input")
+    compare.add_argument("--time-limit", type=float, default=None, help="seconds the solver may use")
+
     gen = commands.add_parser("generate", help="write a realistic random allocation problem")
     gen.add_argument("--applicants", type=int, required=True)
     gen.add_argument("--places", type=int, required=True)
@@ -63,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             from allocator.scheduling.api import schedule_file
 
             _write_json(schedule_file(args.problem, time_limit=args.time_limit), args.output)
+        elif args.command == "compare":
+            from allocator.matching.reader import read_problem_file
+            from allocator.matching.report import compare
+
+            print(compare(read_problem_file(args.problem), time_limit=args.time_limit).render())
         elif args.command == "generate":
             from allocator.matching.generate import generate_problem
 
