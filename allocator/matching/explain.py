@@ -122,7 +122,7 @@ def _no_eligible_facts(eligibility, applicant: Applicant, counts, nearest) -> di
         "failed_rules": counts[1],
         "applicant": {"household": applicant.household, "support_level": applicant.support_level,
                       "support_hours": applicant.support_hours, "age": applicant.age,
-                      "language": applicant.language},
+                      "language": applicant.language, "gender": applicant.gender},
     }
     if nearest is not None:
         place, wish, km = nearest
@@ -155,23 +155,27 @@ def _blocked_places(occupancy: Occupancy, applicant: int, pairs: np.ndarray) -> 
     return blocked
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth")
+
+
 def _plural(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
 
 def _rule_phrase(rule: str, count: int, person: dict[str, Any]) -> str:
-    be = "is" if count == 1 else "are"
-    does = "does" if count == 1 else "do"
+    """What the places breaking ``rule`` are like: "is not accessible" / "are not accessible"."""
+    one = count == 1
+    gender = ("another gender only" if person.get("gender") is not None
+              else "one gender only, and theirs is not recorded")
     phrases = {
-        "household": f"{count} {be} too small for a household of {person['household']}",
-        "accessible": f"{count} {be} not accessible",
-        "support_level": f"{count} {'offers' if count == 1 else 'offer'} support below level "
-                         f"{person['support_level']}",
-        "gender": f"{count} {be} for another gender only",
-        "age": f"{count} {does} not take residents aged {person['age']}",
-        "support_hours": f"{count} cannot give the {person['support_hours']} weekly support hours they need",
-        "not_with_resident": f"{count} {'houses' if count == 1 else 'house'} someone they must not live with",
-        "language": f"{count} {does} not work in their language ({person['language']})",
+        "household": ("is" if one else "are") + f" too small for a household of {person['household']}",
+        "accessible": ("is" if one else "are") + " not accessible",
+        "support_level": ("offers" if one else "offer") + f" support below level {person['support_level']}",
+        "gender": ("is" if one else "are") + f" for {gender}",
+        "age": ("does" if one else "do") + f" not take residents aged {person['age']}",
+        "support_hours": f"cannot give the {person['support_hours']} weekly support hours they need",
+        "not_with_resident": ("houses" if one else "house") + " someone they must not live with",
+        "language": ("does" if one else "do") + f" not work in their language ({person['language']})",
     }
     return phrases[rule]
 
@@ -181,20 +185,22 @@ def _km(value: float) -> str:
 
 
 def no_eligible_sentence(facts: dict[str, Any]) -> str:
-    reach, wishes = _km(facts["max_distance_km"]), _plural(facts["wishes"], "wished location", "wished locations")
-    if facts["places_within_reach"] == 0:
+    reach = _km(facts["max_distance_km"])
+    wishes = "their wished location" if facts["wishes"] == 1 else f"their {facts['wishes']} wished locations"
+    within = facts["places_within_reach"]
+    if within == 0:
         nearest = facts.get("nearest")
         if nearest is None:
             return "There are no places in this round."
-        wish = "their first wish" if nearest["wish"] == 1 else f"their wish {nearest['wish']}"
-        return (f"No place lies within {reach} km of their {wishes}; the nearest, {nearest['place']} "
+        wish = "their wish" if facts["wishes"] == 1 else f"their {ORDINALS[nearest['wish'] - 1]} wish"
+        return (f"No place lies within {reach} km of {wishes}; the nearest, {nearest['place']} "
                 f"(unit {nearest['unit']}), is {nearest['km']:g} km from {wish}.")
-    within = facts["places_within_reach"]
-    reasons = "; ".join(_rule_phrase(rule, count, facts["applicant"])
-                        for rule, count in facts["failed_rules"].items())
-    subject = "1 place lies" if within == 1 else f"{within} places lie"
-    verdict = "but it does not suit them" if within == 1 else "but none suits them"
-    return f"{subject} within {reach} km of their {wishes}, {verdict}: {reasons}."
+    person, failed = facts["applicant"], facts["failed_rules"]
+    if within == 1:
+        reasons = " and ".join(_rule_phrase(rule, 1, person) for rule in failed)
+        return f"The only place within {reach} km of {wishes} does not suit them: it {reasons}."
+    reasons = "; ".join(f"{count} {_rule_phrase(rule, count, person)}" for rule, count in failed.items())
+    return f"{within} places lie within {reach} km of {wishes}, but none suits them: {reasons}."
 
 
 def constraint_sentence(facts: dict[str, Any]) -> str:
@@ -226,4 +232,6 @@ def outranked_sentence(facts: dict[str, Any]) -> str:
     shown = f" ({', '.join(places)})" if places else ""
     if count == 1:
         return f"The only place they are eligible for{shown} went to an applicant ranked ahead of them."
+    if count == 2:
+        return f"Both places they are eligible for{shown} went to applicants ranked ahead of them."
     return f"All {count} places they are eligible for{shown} went to {count} applicants ranked ahead of them."

@@ -46,6 +46,8 @@ def read_problem(document: Any) -> Problem:
     policy = _policy(check, document)
     raw_units = list(check.objects(document, "units", ""))
     unit_paths = check.unique_ids(raw_units, "unit")
+    if not isinstance(document.get("units"), list):
+        unit_paths = None  # already reported; do not also call every place's unit unknown
     units = [_unit(check, path, raw) for path, raw in raw_units]
     raw_places = list(check.objects(document, "places", ""))
     check.unique_ids(raw_places, "place")
@@ -100,10 +102,10 @@ def _unit(check: Checker, path: str, raw: dict[str, Any]) -> Unit:
     )
 
 
-def _place(check: Checker, path: str, raw: dict[str, Any], unit_paths: dict[str, str]) -> Place:
+def _place(check: Checker, path: str, raw: dict[str, Any], unit_paths: dict[str, str] | None) -> Place:
     field = check.field
     unit = field(raw, "unit", path, "string")
-    if isinstance(unit, str) and unit not in unit_paths:
+    if isinstance(unit, str) and unit_paths is not None and unit not in unit_paths:
         check.fail(join(path, "unit"), f"unknown unit {json.dumps(unit)}")
     return Place(
         id=raw.get("id"),
@@ -183,12 +185,12 @@ def _text_set(value: Any) -> frozenset[str] | None:
     return None
 
 
-def _quick_place(raw: dict[str, Any], unit_paths: dict[str, str]) -> Place | None:
+def _quick_place(raw: dict[str, Any], unit_paths: dict[str, str] | None) -> Place | None:
     try:
         place = Place(raw["id"], raw["unit"], raw["lat"], raw["lon"], raw["max_household"], raw["accessible"])
     except KeyError:
         return None
-    if not (type(place.id) is str and type(place.unit) is str and place.unit in unit_paths
+    if not (type(place.id) is str and type(place.unit) is str and unit_paths is not None and place.unit in unit_paths
             and _is_number(place.lat) and -90 <= place.lat <= 90 and _is_number(place.lon)
             and -180 <= place.lon <= 180 and _is_count(place.max_household, 0)
             and type(place.accessible) is bool):
