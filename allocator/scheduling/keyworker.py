@@ -173,14 +173,23 @@ def key_worker_plan(problem: Problem,
     """The own schedules together (as a plan), and whether that is proven optimal for the whole
     problem: every visit made by its key worker, each part solved to optimality."""
     plan = {k: list(path) for solved in schedules.values() for k, path in solved.routes.items()}
-    everything = all(solved.proven for solved in schedules.values())
+    everything = all(solved.proven for solved in schedules.values()) and one_key_worker_per_resident(problem)
     return plan, everything and sum(map(len, plan.values())) == len(problem.visits)
+
+
+def one_key_worker_per_resident(problem: Problem) -> bool:
+    """True when all of each resident's visits have the same key worker: then the one-visit-a-day
+    rule lies inside one staff member's part and the parts are truly independent."""
+    key_worker: dict[str, str | None] = {}
+    return all(key_worker.setdefault(visit.resident, visit.key_worker) == visit.key_worker
+               for visit in problem.visits)
 
 
 def key_worker_bound(problem: Problem) -> tuple[int, bool] | None:
     """Least total travel with every visit made by its key worker (proven?), or None if no
     schedule does that (or it could not be worked out)."""
-    if not shifts_within_days(problem) or any(key_worker_of(problem, v) is None for v in problem.visits):
+    if (not shifts_within_days(problem) or not one_key_worker_per_resident(problem)
+            or any(key_worker_of(problem, v) is None for v in problem.visits)):
         return None
     total, proven = 0, True
     for staff, visits in own_visits(problem).items():

@@ -109,9 +109,9 @@ def solve(problem: Problem, budget: Budget) -> SolverOutcome:
         iterations += used + more
         if (plan_value := value(problem, vehicles, plan)) > best_value:
             best, best_value = plan, plan_value
-    # Taking a visit out of a route can make it longer where travel breaks the triangle
-    # inequality (rounded matrices do, by a minute): time every route once more to be sure.
-    best = fill(problem, vehicles, retime(problem, vehicles, best))
+    # A last safety net: every rule once more. Taking a visit out of a route can even make it
+    # longer where travel breaks the triangle inequality (rounded matrices do, by a minute).
+    best = fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, best)))
     return SolverOutcome(assignments_of(vehicles, best), cycle, iterations, budget.out_of_time(), proven=False)
 
 
@@ -128,11 +128,12 @@ def _first_plan(problem: Problem, vehicles: list[Vehicle], keepable: set[int],
     part optimal, and no previous entry that could be kept."""
     previous = _previous_plan(problem, vehicles)
     if previous:
-        return fill(problem, vehicles, previous), False
+        return fill(problem, vehicles, previous), False  # _previous_plan has enforced the rules
     plan, everything = key_worker_plan(problem, schedules)
     if everything and not keepable:
         return plan, True
-    return fill(problem, vehicles, plan), False
+    # Two key workers' own schedules may give one resident two visits on a day: repair first.
+    return fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, plan))), False
 
 
 def _previous_plan(problem: Problem, vehicles: list[Vehicle]) -> Plan:

@@ -51,3 +51,19 @@ def test_solomon_shaped_problem_with_matrix_travel() -> None:
     result = schedule_document(problem, time_limit=2)
     assert problems_with(problem, result) == []
     assert result["objective"] == {"scheduled": 3, "with_key_worker": 0, "kept": 0, "travel_minutes": 10 + 12 + 7 + 15}
+
+
+def test_one_resident_with_two_key_workers_gets_one_visit_a_day() -> None:
+    # Each key worker alone would make their visit on Monday morning; together they may not.
+    shift = [{"start": 480, "end": 540}]
+    problem = {
+        "format": "support-schedule/1", "week_start": "2026-12-07",
+        "travel": {"mode": "matrix", "minutes": [[0, 0], [0, 0]]},
+        "locations": [{"id": "B"}, {"id": "H"}],
+        "staff": [{"id": f"S{i}", "skills": [], "base": "B", "shifts": shift, "max_minutes": None} for i in (0, 1)],
+        "visits": [{"id": f"V{i}", "resident": "R1", "location": "H", "duration": 10, "skill": None,
+                    "windows": [{"start": 430, "end": 490}], "key_worker": f"S{i}"} for i in (0, 1)],
+    }
+    result = schedule_document(problem, time_limit=2)
+    assert problems_with(problem, result) == []
+    assert result["objective"]["scheduled"] == 1
