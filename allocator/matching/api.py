@@ -83,3 +83,26 @@ def solve_document(document: Any, time_limit: float | None = None) -> dict[str, 
 def solve_file(path: str | Path, time_limit: float | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     return solve_problem(read_problem_file(path), time_limit, started)
+
+
+def explain_document(problem_document: Any, result_document: dict[str, Any]) -> dict[str, Any]:
+    """For the web app: applicant id → :class:`~allocator.matching.explain.Explanation` (reason code,
+    English sentence and the structured facts behind it: counts, ids, hours) for everyone a
+    stored result leaves unhoused. Recomputed from the stored problem, so it can be worded in
+    any language."""
+    from allocator.matching.explain import explain_unassigned
+
+    eligibility = compute_eligibility(read_problem(problem_document))
+    side = find_side_constraints(eligibility)
+    problem = eligibility.problem
+    place_index = {place.id: i for i, place in enumerate(problem.places)}
+    pair_of = np.full(len(problem.applicants), -1, dtype=np.int64)
+    starts = eligibility.starts()
+    for entry in result_document["assignments"]:
+        applicant = problem.applicant_index[entry["applicant"]]
+        pairs = np.arange(starts[applicant], starts[applicant + 1])
+        match = pairs[eligibility.pairs.place[pairs] == place_index[entry["place"]]]
+        if len(match) != 1:
+            raise InputError([f"result: {entry['applicant']} → {entry['place']} is not an eligible pair"])
+        pair_of[applicant] = int(match[0])
+    return {e.applicant: e for e in explain_unassigned(eligibility, side, pair_of)}

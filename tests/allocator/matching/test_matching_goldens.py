@@ -54,3 +54,19 @@ def test_golden_bad_input(path: Path) -> None:
     if UPDATE:
         _update(path, case, "errors", caught.value.problems)
     assert caught.value.problems == case["errors"]
+
+
+def test_explain_document_gives_the_result_reasons_and_their_facts() -> None:
+    from allocator.matching.api import explain_document
+
+    case = json.loads((GOLDEN / "reasons" / "no_eligible_place_near_misses.json").read_text(encoding="utf-8"))
+    explained = explain_document(case["problem"], case["result"])
+    assert {k: (e.reason, e.detail) for k, e in explained.items()} == {
+        u["applicant"]: (u["reason"], u["detail"]) for u in case["result"]["unassigned"]}
+    facts = explained["A1"].facts
+    assert facts["places_within_reach"] == 3
+    assert facts["failed_rules"] == {"household": 2, "support_level": 1, "language": 1}
+    for name in ("constraint_support_hours", "outranked"):
+        case = json.loads((GOLDEN / "reasons" / f"{name}.json").read_text(encoding="utf-8"))
+        explained = explain_document(case["problem"], case["result"])
+        assert [e.reason for e in explained.values()] == [u["reason"] for u in case["result"]["unassigned"]]
