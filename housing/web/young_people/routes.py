@@ -30,11 +30,10 @@ def index():
     return render_template("young_people/index.html", page=page, search=search)
 
 
-def _detail_page(person_id: int, identity_code: str | None = None):
+def _detail_page(person_id: int, reveal_identity_code: bool = False):
     person = scope.get_young_person(current_user, person_id)
     summary = young_people.view_person(person, date.today())
-    if identity_code is None and request.method == "POST":
-        identity_code = young_people.reveal_identity_code(person)
+    identity_code = young_people.reveal_identity_code(person) if reveal_identity_code else None
     db.session.commit()  # the view's audit events
     return render_template(
         "young_people/detail.html", s=summary, person=person, identity_code=identity_code,
@@ -53,7 +52,7 @@ def detail(person_id: int):
 @requires("young_person.show_identity_code")
 def show_identity_code(person_id: int):
     """Showing the whole identity code is an audited action of its own."""
-    return _detail_page(person_id)
+    return _detail_page(person_id, reveal_identity_code=True)
 
 
 def _person_form(obj=None) -> YoungPersonForm:
