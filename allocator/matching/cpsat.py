@@ -141,7 +141,8 @@ class Search:
             answer, solved = self.can_house(decided_housed, first, incumbent)
             if answer == "yes":
                 incumbent = self.better(incumbent, self.settled(solved, after=first + 1))
-                decided_housed[first] = True
+            # Decided as the incumbent has it: the answer; after an unknown one, whatever it houses.
+            decided_housed[: first + 1] = incumbent[: first + 1] >= 0
             proven = proven and answer != "unknown"
             frontier = first + 1
 
