@@ -8,7 +8,7 @@ every day it could be made; it could not fit with the other visits.
 from __future__ import annotations
 
 from allocator.scheduling.options import day_pieces, reachable_starts, vehicles_of
-from allocator.scheduling.problem import MINUTES_PER_DAY, Assignment, Problem, day_of
+from allocator.scheduling.problem import Assignment, Problem, day_of
 from allocator.scheduling.timing import visit_minutes
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -16,10 +16,6 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 def day_name(day: int) -> str:
     return WEEKDAYS[day % 7] if day < 7 else f"day {day + 1}"
-
-
-def clock(minute: int) -> str:
-    return f"{day_name(day_of(minute))} {minute % MINUTES_PER_DAY // 60:02d}:{minute % 60:02d}"
 
 
 def reasons(problem: Problem, assignments: list[Assignment]) -> dict[int, str]:

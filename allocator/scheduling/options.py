@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from allocator.scheduling.problem import MINUTES_PER_DAY, Interval, Problem, Staff, Visit, day_of
+from allocator.scheduling.problem import MINUTES_PER_DAY, Interval, Problem, Visit, day_of
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,3 @@ def key_worker_of(problem: Problem, visit: Visit) -> int | None:
     """The key worker's staff index, or None when there is none or they are absent this week."""
     return problem.staff_by_id.get(visit.key_worker) if visit.key_worker is not None else None
 
-
-def skilled(problem: Problem, visit: Visit) -> list[Staff]:
-    return [member for member in problem.staff if member.has_skill(visit.skill)]

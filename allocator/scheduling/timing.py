@@ -9,7 +9,7 @@ minute where that fits, so that published times stay put.
 from __future__ import annotations
 
 from allocator.scheduling.options import StartOption, Vehicle
-from allocator.scheduling.problem import Assignment, Objective, Problem, day_of
+from allocator.scheduling.problem import Assignment, Objective, Problem
 
 
 def route_times(problem: Problem, vehicle: Vehicle, route: list[StartOption],
@@ -82,13 +82,6 @@ def objective_of(problem: Problem, assignments: list[Assignment]) -> Objective:
         for (staff, _), route in routes.items()
     )
     return Objective(len(assignments), with_key_worker, kept, travel)
-
-
-def resident_days(problem: Problem, assignments: list[Assignment]) -> dict[tuple[str, int], list[Assignment]]:
-    by_day: dict[tuple[str, int], list[Assignment]] = {}
-    for a in assignments:
-        by_day.setdefault((problem.visits[a.visit].resident, day_of(a.start)), []).append(a)
-    return by_day
 
 
 def visit_minutes(problem: Problem, assignments: list[Assignment]) -> list[int]:
