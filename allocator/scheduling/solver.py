@@ -1,6 +1,9 @@
-"""The scheduling solver: PyVRP's iterated local search on the routing model, then the two
-rules that span several shifts made to hold, and an exact final check.
+"""The scheduling solver: an exact start, PyVRP's iterated local search on the routing model,
+the two rules that span several shifts made to hold, and an exact final check.
 
+0. Start from each staff member's own residents solved exactly (:mod:`keyworker`); when that
+   covers every visit, it is the proven optimum and the answer. When re-planning, start
+   from the published schedule instead.
 1. Search (PyVRP) on the routing model of :mod:`routing`, which holds every rule of a single
    shift exactly (skill, windows, round trip from base inside the shift) and the objective,
    but not a resident's one visit a day or a staff member's weekly minutes.
@@ -9,7 +12,9 @@ rules that span several shifts made to hold, and an exact final check.
    second search within those shares cannot break either rule.
 3. Whatever still breaks a rule is dropped, and cheapest insertion (moving a resident's other
    visit to another day if that helps) tries every unscheduled visit once more, so the answer
-   is always feasible. The cycle repeats from its answer with a new seed; the best is kept.
+   is always feasible; :mod:`improve` then brings visits back to their key worker where a
+   short chain of moves allows. The cycle repeats from its answer with a new seed; the best
+   is kept.
 
 Determinism: a fixed seed and an iteration budget. The wall-clock limit, when given, only
 caps the search; a run that hits it may differ from one that does not.
