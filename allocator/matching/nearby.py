@@ -64,7 +64,7 @@ def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarra
     mark = np.zeros(len(step), dtype=np.int64)
     mark[0] = rows[0]
     mark[starts[1:]] = np.diff(rows)
-    return np.cumsum(mark), np.cumsum(step)
+    return np.cumsum(mark, out=mark), np.cumsum(step, out=step)
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
