@@ -133,8 +133,9 @@ def _units(rng, world: _Map, count: int, side_constraints: bool):
 
 def _places(rng, units: list[dict], sites, count: int) -> list[dict]:
     sizes = [rng.choice((2, 3, 4, 5, 6, 8, 10)) for _ in units]
-    owners = list(range(len(units)))[:count] + rng.choices(range(len(units)), weights=sizes,
-                                                           k=max(0, count - len(units)))
+    extra = max(0, count - len(units))  # every unit gets one place, the rest go by size
+    owners = list(range(len(units)))[:count] + (rng.choices(range(len(units)), weights=sizes, k=extra)
+                                                if extra else [])
     result = []
     for i, u in enumerate(owners):
         (lat, lon), scattered = sites[u]

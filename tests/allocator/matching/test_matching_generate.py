@@ -43,3 +43,9 @@ def test_generated_rounds_pass_the_checker() -> None:
         result = solve_document(document, time_limit=10)
         assert check_result(document, result) == []
         assert result["assignments"]
+
+
+def test_rounds_without_places_or_applicants() -> None:
+    result = solve_document(generate_problem(3, 0, seed=1))
+    assert [u["detail"] for u in result["unassigned"]] == ["There are no places in this round."] * 3
+    assert solve_document(generate_problem(0, 5, seed=1))["assignments"] == []
