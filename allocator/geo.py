@@ -23,8 +23,10 @@ def distance_matrix_km(
 ) -> np.ndarray:
     """Pairwise distances (len(lat1) × len(lat2)) by the same formula, vectorised.
 
-    The operations are the same as in :func:`distance_km`, in the same order, so that a
-    pair at exactly the limit distance is judged the same way by both.
+    The operations are those of :func:`distance_km` in the same order, but NumPy's
+    ``arcsin`` may differ from ``math.asin`` in the last bit: where a decision falls exactly
+    at a limit (a maximum distance, a whole minute), re-decide it with :func:`distance_km`,
+    which is the reference.
     """
     phi1 = np.radians(np.asarray(lat1, dtype=np.float64))[:, None]
     phi2 = np.radians(np.asarray(lat2, dtype=np.float64))[None, :]
