@@ -29,10 +29,12 @@ def schedule_document(document: Any, time_limit: float | None = None) -> dict[st
 
 def _schedule(problem: Problem, time_limit: float | None, started: float) -> dict[str, Any]:
     outcome = solve(problem, default_budget(problem, time_limit, started))
+    # The format's stats are exactly seconds and solver: the run's facts go into the solver text.
+    run = f"{outcome.cycles} cycles, {outcome.iterations} iterations"
+    if outcome.hit_time_limit:
+        run += ", stopped by the time limit"
     return result_document(problem, outcome.assignments, proven=outcome.proven or _nothing_to_decide(problem),
-                           seconds=time.monotonic() - started,
-                           extra={"iterations": outcome.iterations, "cycles": outcome.cycles,
-                                  "hit_time_limit": outcome.hit_time_limit})
+                           seconds=time.monotonic() - started, solver=f"{SOLVER_NAME} ({run})")
 
 
 def _nothing_to_decide(problem: Problem) -> bool:
@@ -41,7 +43,7 @@ def _nothing_to_decide(problem: Problem) -> bool:
 
 
 def result_document(problem: Problem, assignments: list[Assignment], *, proven: bool, seconds: float,
-                    extra: dict[str, Any] | None = None) -> dict[str, Any]:
+                    solver: str = SOLVER_NAME) -> dict[str, Any]:
     objective = objective_of(problem, assignments)
     why = reasons(problem, assignments)
     return {
@@ -52,5 +54,5 @@ def result_document(problem: Problem, assignments: list[Assignment], *, proven: 
         "unscheduled": [{"visit": problem.visits[v].id, "reason": text} for v, text in sorted(why.items())],
         "objective": {"scheduled": objective.scheduled, "with_key_worker": objective.with_key_worker,
                       "kept": objective.kept, "travel_minutes": objective.travel_minutes},
-        "stats": {"seconds": round(seconds, 3), "solver": SOLVER_NAME, **(extra or {})},
+        "stats": {"seconds": round(seconds, 3), "solver": solver},
     }
