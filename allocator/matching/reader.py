@@ -21,7 +21,7 @@ from allocator.matching.problem import (
     Unit,
     priority_sorted,
 )
-from allocator.reading import INVALID, Checker, InputError, join, load_document
+from allocator.reading import INVALID, Checker, InputError, check_format, join, load_document
 
 FORMAT = "housing-allocation/1"
 POLICY_KEYS = ("w_wish", "w_services", "w_over", "w_km", "w_spare")
@@ -38,8 +38,6 @@ def read_problem_file(source: str | Path) -> Problem:
 
 def read_problem(document: Any) -> Problem:
     """Raise :class:`InputError` listing every problem, or return the typed problem."""
-    from allocator.reading import check_format
-
     document = check_format(document, FORMAT)
     check = Checker()
     as_of = check.field(document, "as_of", "", "date")

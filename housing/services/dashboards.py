@@ -99,6 +99,7 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
         .order_by(YoungPerson.last_name, YoungPerson.first_name)
     ))
     warning_at = current_app.config.get("CASELOAD_WARNING", rules.CASELOAD_WARNING_DEFAULT)
+    limit = rules.caseload_limit(today)
     rows = []
     for person in clients:
         ends = rules.aftercare_ends_on(person.birth_date)
@@ -121,7 +122,8 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
     return {
         "clients": rows,
         "caseload": len(clients),
-        "caseload_limit": rules.caseload_limit(today),
+        "caseload_limit": limit,
+        "meter_max": max(limit or warning_at, len(clients)),
         "caseload_warning_at": warning_at,
         "caseload_state": rules.caseload_state(len(clients), today, warning_at),
         "plans_needing_attention": sum(1 for r in rows if r["plan"] != rules.ClientPlanState.CURRENT),
@@ -145,8 +147,11 @@ def _unit_roles(user: User, today: date) -> dict[str, Any]:
     ))
     visits = _upcoming_visits(user, today)
     audit.record_list_view([p.id for p in residents] + [v.young_person_id for v in visits])
+    own_units = db.session.scalars(
+        select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.name).options(selectinload(Unit.municipality))
+    )
     units = [{"unit": u, "places": place_counts.get(u.id, 0), "occupied": occupancy.get(u.id, 0)}
-             for u in user.units]
+             for u in own_units]
     return {"units": units, "residents": residents, "visits": visits}
 
 
