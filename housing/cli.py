@@ -61,7 +61,7 @@ def seed_demo() -> None:
     """Build a believable demo county (idempotent; refused in production)."""
     if not current_app.config["DEMO_ACCOUNTS_ALLOWED"]:
         raise click.ClickException("seed-demo runs only with HOUSING_ENV=development or demo.")
-    from housing.services.demo import seed
+    from housing.demo import seed
 
     summary = seed()
     db.session.commit()

@@ -9,18 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from housing.extensions import db
-from housing.models import Role, ShiftPattern, StaffAbsence, User
-from housing.services.accounts import DEMO_PASSWORD, hash_password
-from housing.services.demo.context import Demo, ascii_name, monday_of
-from housing.services.demo.texts import (
+from housing.demo.context import Demo, ascii_name, monday_of
+from housing.demo.texts import (
     ABSENCE_REASONS,
     FINNISH_FIRST_NAMES,
     FINNISH_LAST_NAMES,
     SWEDISH_FIRST_NAMES,
     SWEDISH_LAST_NAMES,
 )
-from housing.services.demo.units import UNIT_SPECS
+from housing.demo.units import UNIT_SPECS
+from housing.extensions import db
+from housing.models import Role, ShiftPattern, StaffAbsence, User
+from housing.services.accounts import DEMO_PASSWORD, hash_password
 
 
 @dataclass(frozen=True)

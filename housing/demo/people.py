@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from housing import rules
-from housing.extensions import db
-from housing.models import PlacementType, ReferralStatus, ServiceReferral, YoungPerson
-from housing.services.demo.context import HOME_MUNICIPALITIES, Demo, ascii_name, birth_date_for_age
-from housing.services.demo.stories import Kind, Story
-from housing.services.demo.texts import (
+from housing.demo.context import HOME_MUNICIPALITIES, Demo, ascii_name, birth_date_for_age
+from housing.demo.stories import Kind, Story
+from housing.demo.texts import (
     FINNISH_FIRST_NAMES,
     FINNISH_LAST_NAMES,
     REFERRAL_NOTES,
@@ -18,6 +16,8 @@ from housing.services.demo.texts import (
     SWEDISH_FIRST_NAMES,
     SWEDISH_LAST_NAMES,
 )
+from housing.extensions import db
+from housing.models import PlacementType, ReferralStatus, ServiceReferral, YoungPerson
 
 TEMPORARY_INDIVIDUAL_NUMBERS = range(900, 1000)  # never given to a real person
 SWEDISH_SPEAKING_SHARE = {"PI": 0.05, "HKI": 0.12}

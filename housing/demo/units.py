@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from housing.demo.context import Demo
+from housing.demo.texts import OUT_OF_USE_REASONS
 from housing.extensions import db
 from housing.models import Place, Unit, UnitType
-from housing.services.demo.context import Demo
-from housing.services.demo.texts import OUT_OF_USE_REASONS
 
 
 @dataclass(frozen=True)

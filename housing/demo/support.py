@@ -11,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from housing.demo.context import LOCAL_TIME, Demo, monday_of
+from housing.demo.staff import DEMO_MANAGER_GROUP
+from housing.demo.stories import Story
+from housing.demo.texts import SUPPORT_GOALS, VISIT_NOTES
+from housing.demo.units import UNIT_SPECS
 from housing.extensions import db
 from housing.models import (
     ScheduledVisit,
@@ -21,11 +26,6 @@ from housing.models import (
     VisitRecord,
     WeeklySchedule,
 )
-from housing.services.demo.context import LOCAL_TIME, Demo, monday_of
-from housing.services.demo.staff import DEMO_MANAGER_GROUP
-from housing.services.demo.stories import Story
-from housing.services.demo.texts import SUPPORT_GOALS, VISIT_NOTES
-from housing.services.demo.units import UNIT_SPECS
 from housing.vocabulary import VISIT_THEMES
 
 VISITS_A_WEEK_BY_LEVEL = {1: (1, 1), 2: (1, 2), 3: (2, 3), 4: (3, 3)}

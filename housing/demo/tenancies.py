@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from housing import rules
-from housing.extensions import db
-from housing.models import MoveKind, MoveRequest, MoveStatus, Place, Tenancy, User
-from housing.services.demo.context import Demo
-from housing.services.demo.stories import Kind, Story
-from housing.services.demo.texts import (
+from housing.demo.context import Demo
+from housing.demo.stories import Kind, Story
+from housing.demo.texts import (
     ENDED_TENANCY_REASONS,
     MOVE_DECISIONS,
     MOVE_REQUEST_REASONS,
     PLANNED_MOVE_OUT_REASONS,
 )
+from housing.extensions import db
+from housing.models import MoveKind, MoveRequest, MoveStatus, Place, Tenancy, User
 
 PLANNED_MOVE_OUT_SHARE = 0.15
 SOON = timedelta(days=120)  # aftercare ending within this: the move-out is planned for that day

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from housing import rules
+from housing.demo import seed
 from housing.extensions import db
 from housing.models import (
     Application,
@@ -39,7 +40,6 @@ from housing.models import (
     YoungPerson,
     utcnow,
 )
-from housing.services.demo import seed
 from tests.housing.conftest import empty_client_tables
 
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")

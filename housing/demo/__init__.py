@@ -16,16 +16,16 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from housing.demo.applications import build_applications
+from housing.demo.context import Demo
+from housing.demo.people import build_people, build_referrals
+from housing.demo.staff import NAMED_ACCOUNTS, build_staff
+from housing.demo.stories import plan_stories
+from housing.demo.support import build_support
+from housing.demo.tenancies import build_move_requests, build_tenancies
+from housing.demo.units import build_units
 from housing.extensions import db
 from housing.models import ApplicationStatus, User
-from housing.services.demo.applications import build_applications
-from housing.services.demo.context import Demo
-from housing.services.demo.people import build_people, build_referrals
-from housing.services.demo.staff import NAMED_ACCOUNTS, build_staff
-from housing.services.demo.stories import plan_stories
-from housing.services.demo.support import build_support
-from housing.services.demo.tenancies import build_move_requests, build_tenancies
-from housing.services.demo.units import build_units
 from housing.services.reference import load_reference_data
 
 MARKER_ACCOUNT = "admin@demo.fi"

@@ -12,22 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from housing import rules
-from housing.extensions import db
-from housing.models import (
-    Application,
-    ApplicationStatus,
-    ApplicationStatusChange,
-    LocationWish,
-    Offer,
-    OfferStatus,
-    Place,
-    Unit,
-    UnitType,
-    YoungPerson,
-)
-from housing.services.demo.context import DISTRICTS, HOME_MUNICIPALITIES, Demo, km_between
-from housing.services.demo.stories import Kind, Story
-from housing.services.demo.texts import (
+from housing.demo.context import DISTRICTS, HOME_MUNICIPALITIES, Demo, km_between
+from housing.demo.stories import Kind, Story
+from housing.demo.texts import (
     AGE_LIMIT_CLOSE_REASON,
     BACK_TO_WAITLIST,
     CLOSE_REASONS,
@@ -40,6 +27,19 @@ from housing.services.demo.texts import (
     URGENCY_REASONS,
     WAITLIST_REASON,
     WITHDRAW_REASONS,
+)
+from housing.extensions import db
+from housing.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationStatusChange,
+    LocationWish,
+    Offer,
+    OfferStatus,
+    Place,
+    Unit,
+    UnitType,
+    YoungPerson,
 )
 from housing.vocabulary import SERVICES
 

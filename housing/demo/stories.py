@@ -11,9 +11,9 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
+from housing.demo.context import Demo
+from housing.demo.units import UNIT_SPECS
 from housing.models import Application, Place, Tenancy, Unit, User, YoungPerson
-from housing.services.demo.context import Demo
-from housing.services.demo.units import UNIT_SPECS
 
 
 class Kind(enum.StrEnum):
