@@ -17,6 +17,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(load_reference)
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(worker)
 
 
 @click.command("load-reference")
@@ -66,3 +67,15 @@ def seed_demo() -> None:
     summary = seed()
     db.session.commit()
     click.echo(summary)
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop.")
+def worker(burst: bool) -> None:
+    """Run background jobs (allocation rounds, schedules) from Redis (HOUSING_REDIS_URL)."""
+    from housing import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Set HOUSING_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a worker.")
+    jobs.work(burst=burst)

@@ -18,6 +18,7 @@ from housing.models.applications import (
 from housing.models.audit import AuditEvent, LoginAttempt
 from housing.models.base import Base, utcnow
 from housing.models.geography import County, CountyKind, Municipality
+from housing.models.jobs import BackgroundJob, JobStatus
 from housing.models.people import PlacementType, ReferralStatus, ServiceReferral, YoungPerson
 from housing.models.support import (
     ScheduledVisit,
@@ -35,6 +36,7 @@ from housing.models.users import Role, User, user_units
 
 __all__ = [
     "AllocationRound", "Application", "ApplicationStatus", "ApplicationStatusChange", "AuditEvent",
+    "BackgroundJob", "JobStatus",
     "Base", "County", "CountyKind", "LocationWish", "LoginAttempt", "MoveKind", "MoveRequest",
     "MoveStatus", "Municipality", "Offer", "OfferStatus", "Place", "PlacementType", "Proposal",
     "ProposalDecision", "ReferralStatus", "Role", "RoundStatus", "ScheduleStatus", "ScheduledVisit",

@@ -60,6 +60,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "DATABASE_URL": _database_url(tmp_path_factory),
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "JOBS_INLINE": True,  # background jobs run at once, in the request (tests of housing.jobs turn it off)
     })
     app.test_client_class = IsolatedClient
     with app.app_context():
