@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -109,6 +110,29 @@ def log_in(client: FlaskClient, user: User) -> FlaskClient:
 @pytest.fixture
 def login(client: FlaskClient):
     return lambda user: log_in(client, user)
+
+
+@pytest.fixture
+def page(client: FlaskClient):
+    """Open a page as a user and read it as a person would (GOV.UK Notify's pattern).
+
+    ``page(user, "/waitlist")`` logs ``user`` in (``None``: stay as is), requests the URL,
+    checks the status (``status=``, 200 by default; a redirect is followed only with
+    ``follow=True``) and returns the parsed page: ``page(...).select_one("h1").text``.
+    ``method="POST", data={...}`` submits a form; ``language="sv"`` switches first.
+    """
+
+    def open_page(user: User | None, url: str, *, status: int = 200, method: str = "GET",
+                  data: dict | None = None, follow: bool = False, language: str | None = None) -> BeautifulSoup:
+        if user is not None:
+            log_in(client, user)
+        if language is not None:
+            client.post("/language", data={"language": language})
+        response = client.open(url, method=method, data=data, follow_redirects=follow)
+        assert response.status_code == status, f"{method} {url}: {response.status_code}, expected {status}"
+        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+    return open_page
 
 
 class World:

@@ -48,3 +48,8 @@ def test_unit_staff_see_their_own_visits_of_the_coming_week(client, login, world
     listed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "list",
                                                          AuditEvent.user_id == world.unit_staff.id))
     assert {e.young_person_id for e in listed} == {world.person.id}
+
+
+def test_the_page_fixture_reads_the_heading_a_person_sees(page, world):
+    assert page(world.coordinator, "/", language="en").select_one("h1").text.strip()
+    page(None, "/young-people/999999", status=404)
