@@ -3,6 +3,7 @@ end; a job runs once; a failure stores nothing half-way; a dead worker's job is 
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from housing.models import BackgroundJob, JobStatus, Unit
 from housing.models.base import utcnow
 from tests.factories import make_unit
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = os.environ.get("HOUSING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _wait_until_finished(job_id: int, seconds: float = 20) -> BackgroundJob:
