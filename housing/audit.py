@@ -41,6 +41,12 @@ class Action(enum.StrEnum):
     USER_CREATE = "user_create"
     USER_UPDATE = "user_update"
     AUDIT_SEARCH = "audit_search"
+    ROLE_CHANGE_REQUEST = "role_change_request"
+    ROLE_CHANGE_APPROVE = "role_change_approve"
+    ROLE_CHANGE_REJECT = "role_change_reject"
+    ACCESS_REFUSED = "access_refused"  # 403: the role may not do this at all
+    OUT_OF_SCOPE = "out_of_scope"  # 404: not this user's client, unit or county (or no such object)
+    IDENTITY_CODE_MATCH = "identity_code_match"  # registering a code that someone's record already has
 
 
 def _actor_fields(user: Any) -> dict[str, Any]:
