@@ -5,9 +5,12 @@ data is fictional: names are drawn at random, identity codes use the temporary i
 numbers 900–999 that are never given to a person, phone numbers are made up. Dates are
 relative to today, so the demo always looks current; the random source has a fixed seed.
 
-Rows are built directly, not through the services: seeding is not a user processing
-client data, so it writes no audit events. The data still keeps every rule the services
-enforce. The caller commits.
+Accounts, units and places, and the young people are made through their services
+(``services.accounts``, ``services.units``, ``services.young_people``), so the demo holds
+only states the product can reach; those services write their audit events, with no user
+(the seed is not a person processing client data, so no data-access report lists it).
+Applications, offers, tenancies and support are still written directly until their
+services exist. The caller commits.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy import select
 from housing.demo.applications import build_applications
 from housing.demo.context import Demo
 from housing.demo.people import build_people, build_referrals
-from housing.demo.staff import NAMED_ACCOUNTS, build_staff
+from housing.demo.staff import NAMED_ACCOUNTS, build_coordinators, build_staff
 from housing.demo.stories import plan_stories
 from housing.demo.support import build_support
 from housing.demo.tenancies import build_move_requests, build_tenancies
@@ -37,8 +40,9 @@ def seed() -> str:
         return f"Demo data is already in place ({MARKER_ACCOUNT} exists); nothing was changed."
     load_reference_data()
     demo = Demo.start()
+    build_coordinators(demo)  # the coordinators add their counties' units …
     build_units(demo)
-    build_staff(demo)
+    build_staff(demo)  # … and the unit roles are made for those units
     stories = plan_stories(demo)
     build_people(demo, stories)
     build_tenancies(demo, stories)
