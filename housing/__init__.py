@@ -37,11 +37,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-_SETTING_NAMES = {"ENV", "DATABASE_URL", "SECRET_KEY", "DEFAULT_LANGUAGE", "SESSION_MINUTES", "REDIS_URL"}
+_SETTING_NAMES = {"ENV", "DATABASE_URL", "SECRET_KEY", "DEFAULT_LANGUAGE", "SESSION_MINUTES", "SESSION_MAX_HOURS",
+                  "REDIS_URL"}
 
 
 def _init_extensions(app: Flask) -> None:
-    from housing import audit, models  # noqa: F401  (models: complete metadata for Alembic)
+    from housing import audit, models, privacy  # noqa: F401  (models: complete metadata for Alembic)
     from housing.config import PROJECT_ROOT
     from housing.extensions import babel, csrf, db, login_manager, migrate
     from housing.web.i18n import select_locale
@@ -55,14 +56,22 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
     audit.install_append_only_guard()
+    privacy.install()
 
 
-def _load_user(user_id: str):
+def _load_user(token: str):
+    """The session holds "id.version" (``User.get_id``): an older version is a session that
+    was ended (password changed or reset, account deactivated, access changed)."""
     from housing.extensions import db
     from housing.models import User
 
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    user_id, _, version = token.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def _register_web(app: Flask) -> None:
@@ -73,7 +82,7 @@ def _register_web(app: Flask) -> None:
 
     for blueprint in (main.bp, auth.bp, admin.bp, units.bp, young_people.bp):
         app.register_blueprint(blueprint)
-    app.before_request(security.enforce_idle_timeout)
+    app.before_request(security.enforce_session_limits)
     app.before_request(enforce)
     app.after_request(audit.check_audit_committed)
     app.after_request(security.add_security_headers)

@@ -6,7 +6,8 @@
 | HOUSING_DATABASE_URL       | sqlite:///<instance>/kotipolku.db     |
 | HOUSING_SECRET_KEY         | required outside development/testing  |
 | HOUSING_DEFAULT_LANGUAGE   | fi                                    |
-| HOUSING_SESSION_MINUTES    | 30                                    |
+| HOUSING_SESSION_MINUTES    | 30 (idle time before a session ends)  |
+| HOUSING_SESSION_MAX_HOURS  | 12 (a session's whole life, however busy) |
 | HOUSING_REDIS_URL          | (none: long work runs in-process)     |
 
 The default environment is *production* on purpose: a forgotten variable must make the
@@ -27,6 +28,8 @@ DEVELOPMENT_KEY = "dev-only-not-secret"
 LANGUAGES = ("fi", "sv", "en")
 ENVIRONMENTS = ("production", "development", "demo", "testing")
 RELAXED_ENVIRONMENTS = ("development", "demo", "testing")
+# A demo may face the internet with its shared passwords: it needs a real key like production.
+DEVELOPMENT_KEY_ENVIRONMENTS = ("development", "testing")
 
 
 class ConfigError(RuntimeError):
@@ -45,6 +48,7 @@ class Settings:
     secret_key: str
     default_language: str
     session_minutes: int
+    session_max_hours: int
     redis_url: str | None
 
     @property
@@ -58,9 +62,9 @@ def read_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
     environment = overrides.get("ENV") or _env("ENV", "production")
     if environment not in ENVIRONMENTS:
         raise ConfigError(f"{PREFIX}ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
-    relaxed = environment in RELAXED_ENVIRONMENTS
-    secret_key = overrides.get("SECRET_KEY") or _env("SECRET_KEY") or (DEVELOPMENT_KEY if relaxed else None)
-    if not relaxed and (not secret_key or secret_key == DEVELOPMENT_KEY or len(secret_key) < 32):
+    local = environment in DEVELOPMENT_KEY_ENVIRONMENTS
+    secret_key = overrides.get("SECRET_KEY") or _env("SECRET_KEY") or (DEVELOPMENT_KEY if local else None)
+    if not local and (not secret_key or secret_key == DEVELOPMENT_KEY or len(secret_key) < 32):
         raise ConfigError(
             f"{PREFIX}SECRET_KEY must be set to a random value of at least 32 characters in "
             f"{environment} (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
@@ -79,6 +83,7 @@ def read_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         secret_key=secret_key,
         default_language=language,
         session_minutes=int(overrides.get("SESSION_MINUTES") or _env("SESSION_MINUTES", "30")),
+        session_max_hours=int(overrides.get("SESSION_MAX_HOURS") or _env("SESSION_MAX_HOURS", "12")),
         redis_url=overrides.get("REDIS_URL") or _env("REDIS_URL"),
     )
 
@@ -93,9 +98,10 @@ def normalise_database_url(url: str) -> str:
 
 def flask_config(settings: Settings) -> dict[str, Any]:
     """The Flask configuration keys derived from the settings."""
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    # SQL parameters (identity codes, notes) never reach a log line or an exception text.
+    engine_options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if settings.database_url.startswith("sqlite"):
-        engine_options = {"connect_args": {"timeout": 15}}
+        engine_options = {"connect_args": {"timeout": 15}, "hide_parameters": True}
     return {
         "ENVIRONMENT": settings.environment,
         "SECRET_KEY": settings.secret_key,
@@ -109,6 +115,7 @@ def flask_config(settings: Settings) -> dict[str, Any]:
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "LANGUAGES": LANGUAGES,
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=settings.session_minutes),
+        "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=settings.session_max_hours),
         "SESSION_REFRESH_EACH_REQUEST": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

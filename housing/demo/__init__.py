@@ -5,9 +5,11 @@ data is fictional: names are drawn at random, identity codes use the temporary i
 numbers 900–999 that are never given to a person, phone numbers are made up. Dates are
 relative to today, so the demo always looks current; the random source has a fixed seed.
 
-Rows are built directly, not through the services: seeding is not a user processing
-client data, so it writes no audit events. The data still keeps every rule the services
-enforce. The caller commits.
+Accounts, units and places, and the young people are made through their services
+(``services.accounts``, ``services.units``, ``services.young_people``), so the demo holds
+only states the product can reach. Applications, offers, tenancies and support are still
+written directly until their services exist. Seeding is not a user processing client data,
+so it writes no audit events (``audit.building_demo``). The caller commits.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from housing import audit
 from housing.demo.applications import build_applications
 from housing.demo.context import Demo
 from housing.demo.people import build_people, build_referrals
-from housing.demo.staff import NAMED_ACCOUNTS, build_staff
+from housing.demo.staff import NAMED_ACCOUNTS, build_coordinators, build_staff
 from housing.demo.stories import plan_stories
 from housing.demo.support import build_support
 from housing.demo.tenancies import build_move_requests, build_tenancies
@@ -35,19 +38,21 @@ def seed() -> str:
     """Build the demo data (flushed, not committed) and say what was built."""
     if db.session.scalar(select(User.id).where(User.email == MARKER_ACCOUNT)) is not None:
         return f"Demo data is already in place ({MARKER_ACCOUNT} exists); nothing was changed."
-    load_reference_data()
-    demo = Demo.start()
-    build_units(demo)
-    build_staff(demo)
-    stories = plan_stories(demo)
-    build_people(demo, stories)
-    build_tenancies(demo, stories)
-    build_applications(demo, stories)
-    db.session.flush()
-    support = build_support(demo, stories)
-    referrals = build_referrals(demo, stories)
-    move_requests = build_move_requests(demo, stories)
-    db.session.flush()
+    with audit.building_demo():
+        load_reference_data()
+        demo = Demo.start()
+        build_coordinators(demo)  # the coordinators add their counties' units …
+        build_units(demo)
+        build_staff(demo)  # … and the unit roles are made for those units
+        stories = plan_stories(demo)
+        build_people(demo, stories)
+        build_tenancies(demo, stories)
+        build_applications(demo, stories)
+        db.session.flush()
+        support = build_support(demo, stories)
+        referrals = build_referrals(demo, stories)
+        move_requests = build_move_requests(demo, stories)
+        db.session.flush()
     return _summary(demo, stories, support, referrals, move_requests)
 
 

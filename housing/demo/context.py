@@ -68,6 +68,7 @@ class Demo:
     shifts: dict[str, tuple[int, int]] = field(default_factory=dict)  # minutes of the day, Monday–Friday
     absences: dict[str, set[date]] = field(default_factory=dict)
     used_names: set[tuple[str, str]] = field(default_factory=set)
+    password_hash: str = ""  # of the shared demo password, hashed once
 
     @classmethod
     def start(cls, today: date | None = None) -> Demo:

@@ -1,8 +1,14 @@
-"""The young people: identity codes that can belong to no one, names, placements, workers."""
+"""The young people: identity codes that can belong to no one, names, placements, workers.
+
+Each is registered by their responsible social worker through ``services.young_people``,
+as on the registration page; a story's data is drawn first, then the worker, then the
+turvakielto, then the registration.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from housing import rules
 from housing.demo.context import HOME_MUNICIPALITIES, Demo, ascii_name, birth_date_for_age
@@ -17,7 +23,8 @@ from housing.demo.texts import (
     SWEDISH_LAST_NAMES,
 )
 from housing.extensions import db
-from housing.models import PlacementType, ReferralStatus, ServiceReferral, YoungPerson
+from housing.models import PlacementType, ReferralStatus, ServiceReferral
+from housing.services import young_people
 
 TEMPORARY_INDIVIDUAL_NUMBERS = range(900, 1000)  # never given to a real person
 SWEDISH_SPEAKING_SHARE = {"PI": 0.05, "HKI": 0.12}
@@ -35,30 +42,30 @@ USUAL_AGES = (17, 22)
 
 def build_people(demo: Demo, stories: list[Story]) -> None:
     used_codes: set[str] = set()
-    for story in stories:
-        story.person = _person(demo, story, used_codes)
+    drafts = [_person_data(demo, story, used_codes) for story in stories]
     _assign_workers(demo, stories)
-    _mark_non_disclosure(demo, stories)
-    db.session.add_all(story.person for story in stories)
-    db.session.flush()
+    protected = {id(story) for story in _non_disclosure(demo, stories)}
+    for story, data in zip(stories, drafts, strict=True):
+        data["non_disclosure"] = id(story) in protected
+        story.person = young_people.create_person(story.worker, data, demo.today)
 
 
-def _person(demo: Demo, story: Story, used_codes: set[str]) -> YoungPerson:
+def _person_data(demo: Demo, story: Story, used_codes: set[str]) -> dict[str, Any]:
+    """What the registration form would carry for this young person."""
     gender = _gender(demo, story)
     language = _language(demo, story)
     age = _age(demo, story)
     birth = birth_date_for_age(demo.rng, demo.today, age)
     first, last = _name(demo, gender, language)
-    person = YoungPerson(
+    data = dict(
         identity_code=_identity_code(demo, birth, gender, used_codes), first_name=first, last_name=last,
-        birth_date=birth, gender=gender, language=language, placing_county_id=story.county_id,
-        residence_county_id=story.county_id, children_in_household=_children(demo, story),
-        non_disclosure=False, client_plan_date=_client_plan_date(demo),
-        phone=_phone(demo) if demo.rng.random() < 0.9 else None, email=_email(demo, first, last),
+        gender=gender, language=language, children_in_household=_children(demo, story),
+        client_plan_date=_client_plan_date(demo), phone=_phone(demo) if demo.rng.random() < 0.9 else None,
+        email=_email(demo, first, last), notes=None, housing_lack_recorded_on=None,
     )
-    _set_home(demo, story, person)
-    _set_placement(demo, person, age)
-    return person
+    data.update(_home(demo, story))
+    data.update(_placement(demo, birth, age))
+    return data
 
 
 def _gender(demo: Demo, story: Story) -> str:
@@ -128,37 +135,32 @@ def _phone(demo: Demo) -> str:
     return f"{demo.rng.choice(('040', '050', '044'))} {demo.rng.randint(100, 999)} {demo.rng.randint(1000, 9999)}"
 
 
-def _set_home(demo: Demo, story: Story, person: YoungPerson) -> None:
+def _home(demo: Demo, story: Story) -> dict[str, Any]:
     if story.kind in LIVES_IN_PLACE:
         unit = story.unit
-        person.municipality_code, person.lat, person.lon = unit.municipality_code, unit.lat, unit.lon
-        person.address = f"{unit.address}, {story.place.label}"
-        return
+        return {"municipality_code": unit.municipality_code, "address": f"{unit.address}, {story.place.label}"}
     codes, weights = zip(*HOME_MUNICIPALITIES[story.county_id], strict=True)
     code = demo.rng.choices(codes, weights=weights)[0]
-    person.municipality_code = code
-    person.lat, person.lon = demo.near(*demo.town_centre(code), km=3)
     flat = f" {demo.rng.choice('ABC')} {demo.rng.randint(1, 40)}" if demo.rng.random() < 0.7 else ""
-    person.address = f"{demo.rng.choice(STREETS[code])} {demo.rng.randint(1, 60)}{flat}"
+    return {"municipality_code": code, "address": f"{demo.rng.choice(STREETS[code])} {demo.rng.randint(1, 60)}{flat}"}
 
 
-def _set_placement(demo: Demo, person: YoungPerson, age: int) -> None:
+def _placement(demo: Demo, birth: date, age: int) -> dict[str, Any]:
     """Mostly substitute care; some open-care placements, mandatory or discretionary (75 §)."""
     draw = demo.rng.random()
-    birth = person.birth_date
     if draw < 0.78:
-        person.placement_type, person.placed_alone = PlacementType.SUBSTITUTE_CARE, True
         placed_at_age = demo.rng.randint(6, 16)
-        person.placement_start = rules.birthday(birth, placed_at_age) + timedelta(days=demo.rng.randint(0, 300))
-        person.placement_end = rules.birthday(birth, 18) if age >= 18 else None
-    elif draw < 0.95:
-        person.placement_type = PlacementType.OPEN_CARE_PLACEMENT
-        person.placed_alone = demo.rng.random() < 0.8
-        months = demo.rng.choice((3, 4, 5, 7, 9, 12, 18)) if person.placed_alone else demo.rng.choice((6, 10))
-        person.placement_end = max(rules.birthday(birth, 16), demo.days_ago(demo.rng.randint(30, 500)))
-        person.placement_start = person.placement_end - timedelta(days=round(months * 30.5))
-    else:
-        person.placement_type, person.placed_alone = PlacementType.OTHER, False
+        start = rules.birthday(birth, placed_at_age) + timedelta(days=demo.rng.randint(0, 300))
+        return {"placement_type": PlacementType.SUBSTITUTE_CARE, "placed_alone": True, "placement_start": start,
+                "placement_end": rules.birthday(birth, 18) if age >= 18 else None}
+    if draw < 0.95:
+        alone = demo.rng.random() < 0.8
+        months = demo.rng.choice((3, 4, 5, 7, 9, 12, 18)) if alone else demo.rng.choice((6, 10))
+        end = max(rules.birthday(birth, 16), demo.days_ago(demo.rng.randint(30, 500)))
+        return {"placement_type": PlacementType.OPEN_CARE_PLACEMENT, "placed_alone": alone,
+                "placement_start": end - timedelta(days=round(months * 30.5)), "placement_end": end}
+    return {"placement_type": PlacementType.OTHER, "placed_alone": False, "placement_start": None,
+            "placement_end": None}
 
 
 def _assign_workers(demo: Demo, stories: list[Story]) -> None:
@@ -176,17 +178,14 @@ def _assign_workers(demo: Demo, stories: list[Story]) -> None:
             workers = workers[1:]
         for n, story in enumerate(pending):
             story.worker = workers[n % len(workers)]
-    for story in stories:
-        story.person.responsible_worker = story.worker
 
 
-def _mark_non_disclosure(demo: Demo, stories: list[Story]) -> None:
+def _non_disclosure(demo: Demo, stories: list[Story]) -> list[Story]:
     """A few have a turvakielto; one of them is a waitlisted client of the demo social worker."""
     demo_worker = demo.social_workers["PI"][0]
     own = demo.rng.choice([s for s in stories if s.worker is demo_worker and s.kind == Kind.WAITLISTED])
     others = demo.rng.sample([s for s in stories if s is not own], NON_DISCLOSURE - 1)
-    for story in (own, *others):
-        story.person.non_disclosure = True
+    return [own, *others]
 
 
 # --------------------------------------------------------------------------- service path

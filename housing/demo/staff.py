@@ -1,7 +1,11 @@
 """Demo accounts: the five named logins and the colleagues who make each role look real.
 
-Every account is a demo account (``is_demo``) with the password "demo", which the login
-refuses outside development and demo mode.
+Every account is made by ``accounts.create_user`` as a demo account (``is_demo``) with the
+password "demo", which the login refuses outside development and demo mode. The
+administrator and the coordinators come first (``build_coordinators``): the coordinators
+add their county's units; the unit roles are then made for those units (``build_staff``).
+Staff planning facts (skills, shifts, absences) are written directly until the support
+area has a service for them.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from housing.demo.texts import (
 from housing.demo.units import UNIT_SPECS
 from housing.extensions import db
 from housing.models import Role, ShiftPattern, StaffAbsence, User
-from housing.services.accounts import DEMO_PASSWORD, hash_password
+from housing.services import accounts
 
 
 @dataclass(frozen=True)
@@ -47,26 +51,32 @@ WEEKLY_VISIT_MINUTES = (1200, 1350, 1500, 1800)
 ABSENCES = 6
 
 
-def build_staff(demo: Demo) -> None:
-    password_hash = hash_password(DEMO_PASSWORD)  # hashed once: scrypt is slow on purpose
+def build_coordinators(demo: Demo) -> None:
+    """The administrator and each county's coordinator: they exist before the units."""
+    demo.password_hash = accounts.hash_password(accounts.DEMO_PASSWORD)  # once: scrypt is slow on purpose
     for named in NAMED_ACCOUNTS:
-        _account(demo, password_hash, named.email, named.name, named.role, named.county_id, named.unit_keys)
-    _coordinator_of_helsinki(demo, password_hash)
-    _social_workers(demo, password_hash)
-    _unit_managers(demo, password_hash)
-    _unit_staff(demo, password_hash)
-    db.session.add_all(demo.accounts)
-    db.session.flush()  # ids: offers, schedules and referrals refer to users by id
+        if named.role in (Role.ADMIN, Role.COORDINATOR):
+            _account(demo, named.email, named.name, named.role, named.county_id)
+    _coordinator_of_helsinki(demo)
+
+
+def build_staff(demo: Demo) -> None:
+    """Social workers and the units' managers and staff (the units exist by now)."""
+    for named in NAMED_ACCOUNTS:
+        if named.role not in (Role.ADMIN, Role.COORDINATOR):
+            _account(demo, named.email, named.name, named.role, named.county_id, named.unit_keys)
+    _social_workers(demo)
+    _unit_managers(demo)
+    _unit_staff(demo)
     _shifts_and_absences(demo)
 
 
-def _account(demo: Demo, password_hash: str, email: str, name: str, role: Role, county_id: str | None,
+def _account(demo: Demo, email: str, name: str, role: Role, county_id: str | None,
              unit_keys: tuple[str, ...] = (), language: str = "fi") -> User:
-    user = User(
-        email=email, name=name, password_hash=password_hash, role=role, county_id=county_id, language=language,
-        active=True, is_demo=True, skills=[], phone=_work_phone(demo),
+    user = accounts.create_user(
+        email=email, name=name, role=role, password_hash=demo.password_hash, county_id=county_id,
+        unit_ids=[demo.units[key].id for key in unit_keys], language=language, is_demo=True,
     )
-    user.units = [demo.units[key] for key in unit_keys]
     demo.accounts.append(user)
     if role == Role.COORDINATOR:
         demo.coordinators[county_id] = user
@@ -79,11 +89,7 @@ def _account(demo: Demo, password_hash: str, email: str, name: str, role: Role, 
     return user
 
 
-def _work_phone(demo: Demo) -> str:
-    return f"040 {demo.rng.randint(100, 999)} {demo.rng.randint(1000, 9999)}"
-
-
-def _generated_account(demo: Demo, password_hash: str, role: Role, county_id: str,
+def _generated_account(demo: Demo, role: Role, county_id: str,
                        unit_keys: tuple[str, ...] = (), swedish: bool = False) -> User:
     first_names = SWEDISH_FIRST_NAMES if swedish else FINNISH_FIRST_NAMES
     gender = demo.rng.choice(("f", "f", "m"))  # most of the field's workers are women
@@ -93,22 +99,21 @@ def _generated_account(demo: Demo, password_hash: str, role: Role, county_id: st
         email = f"{ascii_name(first)}.{ascii_name(last)}@demo.fi"
         if email not in taken:
             break
-    return _account(demo, password_hash, email, f"{first} {last}", role, county_id, unit_keys,
-                    language="sv" if swedish else "fi")
+    return _account(demo, email, f"{first} {last}", role, county_id, unit_keys, language="sv" if swedish else "fi")
 
 
-def _coordinator_of_helsinki(demo: Demo, password_hash: str) -> None:
-    _generated_account(demo, password_hash, Role.COORDINATOR, "HKI")
+def _coordinator_of_helsinki(demo: Demo) -> None:
+    _generated_account(demo, Role.COORDINATOR, "HKI")
 
 
-def _social_workers(demo: Demo, password_hash: str) -> None:
+def _social_workers(demo: Demo) -> None:
     for county_id, count in MORE_SOCIAL_WORKERS.items():
         for n in range(count):
             swedish = county_id == "HKI" and n == 0  # Helsinki's Swedish-speaking clients have their worker
-            _generated_account(demo, password_hash, Role.SOCIAL_WORKER, county_id, swedish=swedish)
+            _generated_account(demo, Role.SOCIAL_WORKER, county_id, swedish=swedish)
 
 
-def _unit_managers(demo: Demo, password_hash: str) -> None:
+def _unit_managers(demo: Demo) -> None:
     groups: dict[str, list[str]] = {}
     for spec in UNIT_SPECS:
         groups.setdefault(spec.manager_group, []).append(spec.key)
@@ -116,11 +121,11 @@ def _unit_managers(demo: Demo, password_hash: str) -> None:
         if group == DEMO_MANAGER_GROUP:
             continue
         county_id = next(s.county_id for s in UNIT_SPECS if s.key == unit_keys[0])
-        _generated_account(demo, password_hash, Role.UNIT_MANAGER, county_id, tuple(unit_keys),
+        _generated_account(demo, Role.UNIT_MANAGER, county_id, tuple(unit_keys),
                            swedish=group in SWEDISH_SPEAKING_GROUPS)
 
 
-def _unit_staff(demo: Demo, password_hash: str) -> None:
+def _unit_staff(demo: Demo) -> None:
     demo_staff = next(u for u in demo.accounts if u.email == "unit.staff@demo.fi")
     for spec in UNIT_SPECS:
         for n, skills in enumerate(spec.staff_skills):
@@ -128,8 +133,7 @@ def _unit_staff(demo: Demo, password_hash: str) -> None:
                 user = demo_staff
             else:
                 swedish = "swedish" in skills and spec.manager_group in SWEDISH_SPEAKING_GROUPS
-                user = _generated_account(demo, password_hash, Role.UNIT_STAFF, spec.county_id, (spec.key,),
-                                          swedish=swedish)
+                user = _generated_account(demo, Role.UNIT_STAFF, spec.county_id, (spec.key,), swedish=swedish)
             user.skills = list(skills)
             demo.shifts[user.email] = SHIFTS[n % len(SHIFTS)]
 

@@ -1,14 +1,18 @@
-"""The demo's housing units and their places: every unit type and support level 1–4."""
+"""The demo's housing units and their places: every unit type and support level 1–4.
+
+Each county's coordinator adds them through ``services.units``, as on the unit pages.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from housing.demo.context import Demo
 from housing.demo.texts import OUT_OF_USE_REASONS
-from housing.extensions import db
-from housing.models import Place, Unit, UnitType
+from housing.models import UnitType
+from housing.services import units as unit_service
 
 
 @dataclass(frozen=True)
@@ -144,31 +148,30 @@ OUT_OF_USE_FOR_DAYS = 75  # when a place out of use is expected back
 
 
 def build_units(demo: Demo) -> None:
+    """Every unit and its places, added by its county's coordinator (who must exist by now)."""
     for spec in UNIT_SPECS:
-        unit = _unit(demo, spec)
+        unit = unit_service.create_unit(demo.coordinators[spec.county_id], _unit_data(demo, spec))
         demo.units[spec.key] = unit
         demo.unit_keys[unit] = spec.key
-        demo.places[spec.key] = [_place(demo, unit, place_spec) for place_spec in spec.places]
-        db.session.add(unit)
-    db.session.flush()
+        demo.places[spec.key] = [unit_service.add_place(unit, _place_data(demo, place_spec))
+                                 for place_spec in spec.places]
 
 
-def _unit(demo: Demo, spec: UnitSpec) -> Unit:
+def _unit_data(demo: Demo, spec: UnitSpec) -> dict[str, Any]:
     lat, lon = demo.near(*spec.location, km=0.2)
-    return Unit(
-        name=spec.name, operator=spec.operator, unit_type=spec.unit_type, county_id=spec.county_id,
-        municipality_code=spec.municipality_code, address=spec.address, postal_code=spec.postal_code,
-        lat=lat, lon=lon, support_level=spec.support_level, services=list(spec.services),
-        staff_support_hours=spec.staff_support_hours, min_age=spec.ages[0], max_age=spec.ages[1],
-        gender_restriction=spec.gender, languages=list(spec.languages), phone=spec.phone or None,
-        description=spec.description or None, active=True,
+    return dict(
+        name=spec.name, operator=spec.operator, unit_type=spec.unit_type, municipality_code=spec.municipality_code,
+        address=spec.address, postal_code=spec.postal_code, lat=lat, lon=lon, support_level=spec.support_level,
+        services=list(spec.services), staff_support_hours=spec.staff_support_hours, min_age=spec.ages[0],
+        max_age=spec.ages[1], gender_restriction=spec.gender, languages=list(spec.languages),
+        phone=spec.phone or None, description=spec.description or None, active=True,
     )
 
 
-def _place(demo: Demo, unit: Unit, spec: PlaceSpec) -> Place:
+def _place_data(demo: Demo, spec: PlaceSpec) -> dict[str, Any]:
     out_of_use = spec.out_of_use_reason is not None
-    return Place(
-        unit=unit, label=spec.label, bedrooms=spec.bedrooms, max_household=spec.max_household,
-        accessible=spec.accessible, out_of_use=out_of_use, out_of_use_reason=spec.out_of_use_reason,
+    return dict(
+        label=spec.label, bedrooms=spec.bedrooms, max_household=spec.max_household, accessible=spec.accessible,
+        out_of_use=out_of_use, out_of_use_reason=spec.out_of_use_reason,
         available_from=demo.today + timedelta(days=OUT_OF_USE_FOR_DAYS) if out_of_use else None,
     )

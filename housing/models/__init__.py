@@ -15,7 +15,7 @@ from housing.models.applications import (
     LocationWish,
     application_not_with,
 )
-from housing.models.audit import AuditEvent, LoginAttempt
+from housing.models.audit import AuditEvent, LoginThrottle
 from housing.models.base import Base, utcnow
 from housing.models.geography import County, CountyKind, Municipality
 from housing.models.jobs import BackgroundJob, JobStatus
@@ -32,15 +32,16 @@ from housing.models.support import (
 )
 from housing.models.tenancies import MoveKind, MoveRequest, MoveStatus, Tenancy
 from housing.models.units import Place, Unit, UnitType
-from housing.models.users import Role, User, user_units
+from housing.models.users import Role, RoleChangeRequest, RoleChangeStatus, User, user_units
 
 __all__ = [
     "AllocationRound", "Application", "ApplicationStatus", "ApplicationStatusChange", "AuditEvent",
     "BackgroundJob", "JobStatus",
-    "Base", "County", "CountyKind", "LocationWish", "LoginAttempt", "MoveKind", "MoveRequest",
+    "Base", "County", "CountyKind", "LocationWish", "LoginThrottle", "MoveKind", "MoveRequest",
     "MoveStatus", "Municipality", "Offer", "OfferStatus", "Place", "PlacementType", "Proposal",
     "ProposalDecision", "ReferralStatus", "Role", "RoundStatus", "ScheduleStatus", "ScheduledVisit",
     "ServiceReferral", "ShiftPattern", "StaffAbsence", "SupportPlan", "Tenancy", "Unit", "UnitType",
     "User", "VisitOutcome", "YoungPerson", "VisitRecord", "WeeklySchedule", "application_not_with", "user_units",
+    "RoleChangeRequest", "RoleChangeStatus",
     "utcnow",
 ]

@@ -1,4 +1,4 @@
-"""The audit log (append-only) and login attempts (for throttling).
+"""The audit log (append-only) and the login throttling counters.
 
 Append-only is enforced twice: the session refuses to update or delete an ``AuditEvent``
 (``housing.audit``), and on PostgreSQL a trigger created by the Alembic revision raises on
@@ -41,15 +41,13 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class LoginAttempt(Base):
-    __tablename__ = "login_attempts"
-    __table_args__ = (
-        Index("ix_login_attempts_email_at", "email", "at"),
-        Index("ix_login_attempts_ip_at", "ip", "at"),
-    )
+class LoginThrottle(Base):
+    """Failed logins in the current window, one row per account (``account:<email>``) or
+    per address (``ip:<address>``). Counted by one atomic upsert per attempt; a success
+    takes back only its own count, so it never clears anyone else's failures."""
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    email: Mapped[str] = mapped_column(String(254))
-    ip: Mapped[str] = mapped_column(String(45))
-    success: Mapped[bool] = mapped_column(Boolean)
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    failures: Mapped[int] = mapped_column(Integer)

@@ -28,6 +28,11 @@ class Role(enum.StrEnum):
     def works_in_units(self) -> bool:
         return self in (Role.UNIT_MANAGER, Role.UNIT_STAFF)
 
+    @property
+    def reads_client_records(self) -> bool:
+        """Every role but the administrator's opens young people's records."""
+        return self != Role.ADMIN
+
 
 user_units = Table(
     "user_units",
@@ -51,6 +56,9 @@ class User(UserMixin, Timestamped, Base):
     # Demo accounts (password "demo") are refused outside development and demo mode.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Part of the session's login token: raising it ends every session of the account at once
+    # (password change or reset, deactivation, a change of role, county or units).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     phone: Mapped[str | None] = mapped_column(String(40))
     # Staff planning facts (unit roles): skills, weekly visit minutes, the unit they start from.
@@ -70,5 +78,38 @@ class User(UserMixin, Timestamped, Base):
     def unit_ids(self) -> set[int]:
         return {unit.id for unit in self.units}
 
+    def get_id(self) -> str:  # Flask-Login keeps this in the session: "id.version"
+        return f"{self.id}.{self.session_version}"
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class RoleChangeStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REPLACED = "replaced"  # a newer request for the same account took its place
+
+
+class RoleChangeRequest(Timestamped, Base):
+    """A change of role or county that gives an account client access, waiting for a second
+    administrator: the one who asks never approves (four eyes)."""
+
+    __tablename__ = "role_change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+    county_id: Mapped[str | None] = mapped_column(ForeignKey("counties.id"))
+    unit_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    status: Mapped[RoleChangeStatus] = mapped_column(enum_type(RoleChangeStatus, "role_change_status"),
+                                                     default=RoleChangeStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    county: Mapped[County | None] = relationship()

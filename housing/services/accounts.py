@@ -1,4 +1,11 @@
-"""Staff accounts: creating, authenticating, passwords."""
+"""Staff accounts: creating, authenticating, passwords, and changes of access.
+
+Nobody changes their own role, county or units. A change of role or county that leaves an
+account reading client records waits for a second administrator's approval
+(``RoleChangeRequest``); every change, request, decision and refusal is audited. Whatever
+ends an account's right to its sessions (a password change or reset, deactivation, a new
+role, county or units) raises its session version, which ends them all at once.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +16,13 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from housing import audit
-from housing.auth.throttle import record_attempt, throttle_state
+from housing.auth import throttle
 from housing.extensions import db
-from housing.models import Role, Unit, User, utcnow
+from housing.models import Role, RoleChangeRequest, RoleChangeStatus, Unit, User, utcnow
 from housing.services.errors import RuleViolation
 
 MIN_PASSWORD_LENGTH = 12
@@ -62,23 +70,21 @@ class LoginResult:
 def authenticate(email: str, password: str, ip: str, demo_allowed: bool) -> LoginResult:
     """Check a login; record the attempt and its audit event. The caller commits."""
     email = normalise_email(email)
-    throttle = throttle_state(email, ip)
-    if throttle.locked:
+    attempt = throttle.count_attempt(email, ip)  # counted (and committed) before the password is checked
+    if attempt.locked:
         audit.record(audit.Action.LOGIN_THROTTLED, object_type="user", success=False, detail={"email": email})
-        return LoginResult(LoginOutcome.THROTTLED, retry_minutes=int(throttle.retry_after.total_seconds() // 60) + 1)
+        return LoginResult(LoginOutcome.THROTTLED, retry_minutes=int(attempt.retry_after.total_seconds() // 60) + 1)
     user = find_user_by_email(email)
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if valid and user is not None and user.is_demo and not demo_allowed:
-        record_attempt(email, ip, success=False)
         audit.record(audit.Action.LOGIN_FAILED, object_type="user", object_id=user.id, success=False,
                      detail={"email": email, "why": "demo account outside demo mode"})
         return LoginResult(LoginOutcome.DEMO_REFUSED)
     if not valid or user is None or not user.active:
-        record_attempt(email, ip, success=False)
         audit.record(audit.Action.LOGIN_FAILED, object_type="user", object_id=user.id if user else None,
                      success=False, detail={"email": email})
         return LoginResult(LoginOutcome.INVALID)
-    record_attempt(email, ip, success=True)
+    throttle.take_back(attempt)
     user.last_login_at = utcnow()
     audit.record(audit.Action.LOGIN, object_type="user", object_id=user.id, user=user)
     return LoginResult(LoginOutcome.OK, user)
@@ -89,22 +95,27 @@ def create_user(
     email: str,
     name: str,
     role: Role,
-    password: str,
+    password: str | None = None,
+    password_hash: str | None = None,
     county_id: str | None = None,
     unit_ids: list[int] | None = None,
     language: str = "fi",
     is_demo: bool = False,
     must_change_password: bool = False,
 ) -> User:
+    """A new account. ``password_hash`` instead of ``password`` lets the demo hash its one
+    shared password once (a demo account's password is not held to the policy)."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise RuleViolation(_l("An account with this email address already exists."), field="email")
-    if not is_demo:
-        check_password_policy(password, email)
+    if password_hash is None:
+        if not is_demo:
+            check_password_policy(password or "", email)
+        password_hash = hash_password(password or "")
     _check_role_placement(role, county_id, unit_ids or [])
     user = User(
         email=email, name=name.strip(), role=role, county_id=county_id, language=language,
-        password_hash=hash_password(password), is_demo=is_demo, active=True,
+        password_hash=password_hash, is_demo=is_demo, active=True,
         must_change_password=must_change_password, skills=[],
     )
     user.units = _units(unit_ids or [])
@@ -115,23 +126,131 @@ def create_user(
     return user
 
 
-def update_user(user: User, *, name: str, role: Role, county_id: str | None, unit_ids: list[int],
-                language: str) -> User:
-    _check_role_placement(role, county_id, unit_ids)
-    changes = {"name": name.strip(), "role": role, "county_id": county_id, "language": language}
-    changed = sorted(k for k, v in changes.items() if getattr(user, k) != v)
+@dataclass(frozen=True)
+class Access:
+    """What an account may reach: its role, county and units."""
+
+    role: Role
+    county_id: str | None
+    unit_ids: tuple[int, ...]
+
+    @classmethod
+    def of(cls, user: User) -> Access:
+        return cls(user.role, user.county_id, tuple(sorted(user.unit_ids)))
+
+    @classmethod
+    def new(cls, role: Role, county_id: str | None, unit_ids: list[int]) -> Access:
+        return cls(role, county_id or None, tuple(sorted(set(unit_ids))))
+
+    def changed_from(self, other: Access) -> list[str]:
+        names = [name for name in ("role", "county_id") if getattr(self, name) != getattr(other, name)]
+        return names + (["units"] if self.unit_ids != other.unit_ids else [])
+
+
+@dataclass(frozen=True)
+class AccountUpdate:
+    changed: list[str]
+    pending: RoleChangeRequest | None  # the role change waiting for a second administrator
+
+
+def needs_approval(user: User, access: Access) -> bool:
+    """A new role or county that reads client records: four eyes (units within the same
+    role and county, and a change to administrator, which reads none, take effect at once)."""
+    return access.role.reads_client_records and (access.role != user.role or access.county_id != user.county_id)
+
+
+def update_user(actor: User, user: User, *, name: str, role: Role, county_id: str | None, unit_ids: list[int],
+                language: str) -> AccountUpdate:
+    access = Access.new(role, county_id, unit_ids)
+    if access != Access.of(user) and actor.id == user.id:
+        raise RuleViolation(
+            _l("You cannot change your own role, county or units. Ask another administrator."),
+            audit_event={"action": audit.Action.USER_UPDATE, "object_type": "user", "object_id": user.id,
+                         "success": False, "detail": {"refused": "own access",
+                                                      "asked": access.changed_from(Access.of(user))}},
+        )
+    _check_role_placement(access.role, access.county_id, list(access.unit_ids))
+    changes = {"name": name.strip(), "language": language}
+    changed = sorted(key for key, value in changes.items() if getattr(user, key) != value)
     for key, value in changes.items():
         setattr(user, key, value)
-    if sorted(user.unit_ids) != sorted(unit_ids):
-        user.units = _units(unit_ids)
-        changed.append("units")
+    pending = None
+    if needs_approval(user, access):
+        pending = _request_role_change(actor, user, access)
+    elif access != Access.of(user):
+        changed += _apply_access(user, access)
     db.session.flush()
-    audit.record(audit.Action.USER_UPDATE, object_type="user", object_id=user.id, detail={"changed": changed})
-    return user
+    if changed:
+        audit.record(audit.Action.USER_UPDATE, object_type="user", object_id=user.id, detail={"changed": changed})
+    return AccountUpdate(changed, pending)
+
+
+def _apply_access(user: User, access: Access) -> list[str]:
+    changed = access.changed_from(Access.of(user))
+    user.role, user.county_id = access.role, access.county_id
+    user.units = _units(list(access.unit_ids))
+    end_sessions(user)
+    return changed
+
+
+def _request_role_change(actor: User, user: User, access: Access) -> RoleChangeRequest:
+    for earlier in pending_role_changes(user_id=user.id):
+        earlier.status = RoleChangeStatus.REPLACED
+    request = RoleChangeRequest(user=user, requested_by_id=actor.id, role=access.role, county_id=access.county_id,
+                                unit_ids=list(access.unit_ids), status=RoleChangeStatus.PENDING)
+    db.session.add(request)
+    db.session.flush()
+    audit.record(audit.Action.ROLE_CHANGE_REQUEST, object_type="user", object_id=user.id,
+                 detail={"request": request.id, "role": str(access.role), "county": access.county_id,
+                         "from_role": str(user.role), "from_county": user.county_id})
+    return request
+
+
+def pending_role_changes(user_id: int | None = None) -> list[RoleChangeRequest]:
+    query = (select(RoleChangeRequest).where(RoleChangeRequest.status == RoleChangeStatus.PENDING)
+             .order_by(RoleChangeRequest.created_at, RoleChangeRequest.id)
+             .options(selectinload(RoleChangeRequest.user), selectinload(RoleChangeRequest.requested_by),
+                      selectinload(RoleChangeRequest.county)))
+    if user_id is not None:
+        query = query.where(RoleChangeRequest.user_id == user_id)
+    return list(db.session.scalars(query))
+
+
+def decide_role_change(actor: User, request: RoleChangeRequest, approve: bool) -> None:
+    """Approve or reject a pending change. The administrator who asked may withdraw it
+    (reject) but never approve it, and nobody decides on their own access."""
+    refusal = None
+    if request.status != RoleChangeStatus.PENDING:
+        refusal = _l("This change has already been decided.")
+    elif actor.id == request.user_id:
+        refusal = _l("You cannot decide on a change of your own access.")
+    elif approve and actor.id == request.requested_by_id:
+        refusal = _l("Another administrator must approve the change you asked for.")
+    action = audit.Action.ROLE_CHANGE_APPROVE if approve else audit.Action.ROLE_CHANGE_REJECT
+    if refusal is not None:
+        raise RuleViolation(refusal, audit_event={
+            "action": action, "object_type": "user", "object_id": request.user_id, "success": False,
+            "detail": {"request": request.id}})
+    if approve:
+        access = Access.new(request.role, request.county_id, request.unit_ids)
+        _check_role_placement(access.role, access.county_id, list(access.unit_ids))
+        _apply_access(request.user, access)
+    request.status = RoleChangeStatus.APPROVED if approve else RoleChangeStatus.REJECTED
+    request.decided_by_id, request.decided_at = actor.id, utcnow()
+    db.session.flush()
+    audit.record(action, object_type="user", object_id=request.user_id,
+                 detail={"request": request.id, "role": str(request.role), "county": request.county_id})
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the account ends at its next request (see ``User.get_id``)."""
+    user.session_version = (user.session_version or 1) + 1
 
 
 def set_active(user: User, active: bool) -> None:
     user.active = active
+    if not active:
+        end_sessions(user)
     audit.record(audit.Action.USER_UPDATE, object_type="user", object_id=user.id, detail={"active": active})
 
 
@@ -145,11 +264,13 @@ def reset_password(user: User) -> str:
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
     user.is_demo = False
+    end_sessions(user)
     audit.record(audit.Action.PASSWORD_RESET, object_type="user", object_id=user.id)
     return temporary
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """The caller logs the current session in again: every other session ends."""
     if not check_password_hash(user.password_hash, current):
         raise RuleViolation(_l("The current password is not correct."), field="current_password")
     if current == new:
@@ -158,6 +279,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.is_demo = False
+    end_sessions(user)
     audit.record(audit.Action.PASSWORD_CHANGE, object_type="user", object_id=user.id)
 
 

@@ -18,6 +18,8 @@ from housing.models import (
     AuditEvent,
     Place,
     Role,
+    RoleChangeRequest,
+    RoleChangeStatus,
     ScheduledVisit,
     Tenancy,
     Unit,
@@ -50,7 +52,10 @@ def _admin(user: User, today: date) -> dict[str, Any]:
         select(func.count()).select_from(AuditEvent)
         .where(AuditEvent.action == str(audit.Action.LOGIN_FAILED), AuditEvent.at >= day_ago)
     )
-    return {"users_by_role": by_role, "users_total": sum(by_role.values()), "failed_logins_24h": failed}
+    waiting = db.session.scalar(select(func.count()).select_from(RoleChangeRequest)
+                                .where(RoleChangeRequest.status == RoleChangeStatus.PENDING))
+    return {"users_by_role": by_role, "users_total": sum(by_role.values()), "failed_logins_24h": failed,
+            "role_changes_waiting": waiting}
 
 
 def _start_of(day: date) -> datetime:

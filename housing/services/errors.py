@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class NotVisible(LookupError):
     """The object does not exist, or the actor may not see it: both answer 404, so that
@@ -9,9 +11,15 @@ class NotVisible(LookupError):
 
 
 class RuleViolation(ValueError):
-    """A domain rule refuses the change. ``message`` is translatable (lazy) text."""
+    """A domain rule refuses the change. ``message`` is translatable (lazy) text.
 
-    def __init__(self, message, field: str | None = None):
+    ``audit_event`` (keyword arguments of ``housing.audit.record``) is written after the
+    refused change is rolled back: for refusals that must be on record themselves, such
+    as an attempt at one's own access or an identity code that matched someone's record.
+    """
+
+    def __init__(self, message, field: str | None = None, audit_event: dict[str, Any] | None = None):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.audit_event = audit_event

@@ -2,11 +2,15 @@
 
 The one place that says "a social worker sees only their own clients, unit roles only
 residents of their units, a coordinator only their county". Every query of client data
-in routes goes through these functions.
+in routes goes through these functions, and lists agree with pages: a list names a young
+person only to someone who may open that person's page (``visible_person_ids``), and a
+protected person (turvakielto) is placed in a unit or place only for those who
+``sees_protected_address``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -47,6 +51,16 @@ def visible_young_people(user: User) -> Any:
     return select(YoungPerson).where(young_person_condition(user))
 
 
+def visible_person_ids(user: User, person_ids: Iterable[int], today: date | None = None) -> set[int]:
+    """Which of these young people ``user`` may open (one query): a list shows only their names."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        select(YoungPerson.id).where(YoungPerson.id.in_(ids), young_person_condition(user, today))
+    ))
+
+
 def get_young_person(user: User, person_id: int) -> YoungPerson:
     person = db.session.scalar(
         select(YoungPerson).where(YoungPerson.id == person_id, young_person_condition(user))
@@ -72,7 +86,8 @@ def get_unit(user: User, unit_id: int) -> Unit:
 
 
 def sees_protected_address(user: User, person: YoungPerson) -> bool:
-    """Turvakielto: the address only for the responsible worker and the coordinator."""
+    """Turvakielto: address, municipality, unit and place only for the responsible social
+    worker and the coordinators of the placing county."""
     if not person.non_disclosure:
         return True
     if user.role == Role.SOCIAL_WORKER:

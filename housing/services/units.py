@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from housing import audit
 from housing.extensions import db
 from housing.models import Municipality, Place, Tenancy, Unit, User, YoungPerson
 from housing.services.errors import RuleViolation
-from housing.services.scope import not_ended, unit_condition
+from housing.services.scope import not_ended, sees_protected_address, unit_condition, visible_person_ids
 
 UNIT_FIELDS = (
     "name", "operator", "unit_type", "municipality_code", "address", "postal_code", "lat", "lon",
@@ -119,15 +120,25 @@ def update_place(place: Place, data: dict[str, Any]) -> list[str]:
     return changed
 
 
+class HiddenResident(enum.StrEnum):
+    """Why a list of a unit's places shows that a place is lived in, but not by whom."""
+
+    OTHER_COUNTY = "other_county"  # a client the viewer may not open (placed by another county)
+    NON_DISCLOSURE = "non_disclosure"  # turvakielto: the place is not tied to the name
+
+
 @dataclass(frozen=True)
 class PlaceRow:
     place: Place
     tenancy: Tenancy | None  # current or next tenancy
-    resident: YoungPerson | None
+    resident: YoungPerson | None  # shown by name
+    hidden: HiddenResident | None = None
 
 
-def places_with_tenancies(unit: Unit, today: date, show_residents: bool) -> list[PlaceRow]:
-    """Each place with its current (or next) tenancy, in two queries."""
+def places_with_tenancies(user: User, unit: Unit, today: date, show_residents: bool) -> list[PlaceRow]:
+    """Each place with its current (or next) tenancy, in three queries. A resident is named
+    only to someone who may open their page, and a protected one only to those who may see
+    where they live; each name shown is written to the audit log."""
     places = list(db.session.scalars(select(Place).where(Place.unit_id == unit.id).order_by(Place.label)))
     tenancies = db.session.scalars(
         select(Tenancy).where(Tenancy.place_id.in_([p.id for p in places]), not_ended(today))
@@ -136,11 +147,18 @@ def places_with_tenancies(unit: Unit, today: date, show_residents: bool) -> list
     first: dict[int, Tenancy] = {}
     for tenancy in tenancies:
         first.setdefault(tenancy.place_id, tenancy)
-    rows = []
-    for place in places:
-        tenancy = first.get(place.id)
-        resident = tenancy.young_person if tenancy and show_residents else None
-        rows.append(PlaceRow(place, tenancy, resident))
-    if show_residents:
-        audit.record_list_view(row.resident.id for row in rows if row.resident)
+    visible = visible_person_ids(user, (t.young_person_id for t in first.values()), today) if show_residents else set()
+    rows = [_place_row(user, place, first.get(place.id), visible, show_residents) for place in places]
+    audit.record_list_view(row.resident.id for row in rows if row.resident)
     return rows
+
+
+def _place_row(user: User, place: Place, tenancy: Tenancy | None, visible: set[int], show_residents: bool) -> PlaceRow:
+    if tenancy is None or not show_residents:
+        return PlaceRow(place, tenancy, None)
+    person = tenancy.young_person
+    if person.id not in visible:
+        return PlaceRow(place, tenancy, None, HiddenResident.OTHER_COUNTY)
+    if not sees_protected_address(user, person):
+        return PlaceRow(place, tenancy, None, HiddenResident.NON_DISCLOSURE)
+    return PlaceRow(place, tenancy, person)

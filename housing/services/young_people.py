@@ -18,7 +18,7 @@ from housing import audit, rules
 from housing.extensions import db
 from housing.models import Application, Place, Role, Tenancy, User, YoungPerson
 from housing.services.errors import RuleViolation
-from housing.services.scope import young_person_condition
+from housing.services.scope import visible_person_ids, young_person_condition
 
 PERSON_FIELDS = (
     "identity_code", "first_name", "last_name", "gender", "language", "phone", "email", "address",
@@ -83,7 +83,7 @@ def reveal_identity_code(person: YoungPerson) -> str:
     return person.identity_code
 
 
-def _validated_code(raw: str, today: date, person: YoungPerson | None) -> rules.IdentityCode:
+def _validated_code(actor: User, raw: str, today: date, person: YoungPerson | None) -> rules.IdentityCode:
     try:
         parsed = rules.parse_identity_code(raw, today=today)
     except rules.IdentityCodeError as error:
@@ -91,10 +91,25 @@ def _validated_code(raw: str, today: date, person: YoungPerson | None) -> rules.
     clash = db.session.scalar(select(YoungPerson.id).where(
         YoungPerson.identity_code == parsed.code, YoungPerson.id != (person.id if person else -1)))
     if clash:
-        raise RuleViolation(_l("A young person with this identity code is already registered. "
-                               "Ask the housing coordinator to check who is responsible for them."),
-                            field="identity_code")
+        raise _identity_code_taken(actor, clash, today)
     return parsed
+
+
+def _identity_code_taken(actor: User, other_id: int, today: date) -> RuleViolation:
+    """The refusal says no more than the actor may know: a client in the actor's own scope is
+    named as such; anyone else's record is only "ask the coordinator" for a social worker
+    (a coordinator learns that another county has registered the person). The match itself
+    is a disclosure about that person, so it is audited under their name."""
+    if other_id in visible_person_ids(actor, [other_id], today):
+        message = _l("This young person is already registered: find them in the list of young people.")
+    elif actor.role == Role.COORDINATOR:
+        message = _l("Another county has registered a young person with this identity code. "
+                     "Agree with its housing coordinator on who is responsible.")
+    else:
+        message = _l("This identity code cannot be registered. Contact the housing coordinator.")
+    event = {"action": audit.Action.IDENTITY_CODE_MATCH, "object_type": "young_person", "object_id": other_id,
+             "young_person_id": other_id, "success": False}
+    return RuleViolation(message, field="identity_code", audit_event=event)
 
 
 IDENTITY_CODE_MESSAGES = {
@@ -124,7 +139,7 @@ def _responsible_worker_for(actor: User, chosen_id: int | None) -> int | None:
 
 
 def create_person(actor: User, data: dict[str, Any], today: date) -> YoungPerson:
-    parsed = _validated_code(data["identity_code"], today, None)
+    parsed = _validated_code(actor, data["identity_code"], today, None)
     _check_person(data)
     person = YoungPerson(
         placing_county_id=actor.county_id,
@@ -142,7 +157,7 @@ def create_person(actor: User, data: dict[str, Any], today: date) -> YoungPerson
 
 def update_person(actor: User, person: YoungPerson, data: dict[str, Any], today: date) -> list[str]:
     """Save corrections. An empty identity code keeps the stored one (the form never shows it)."""
-    parsed = _validated_code(data.get("identity_code") or person.identity_code, today, person)
+    parsed = _validated_code(actor, data.get("identity_code") or person.identity_code, today, person)
     _check_person(data)
     data = {**data, "identity_code": parsed.code}
     changed = [name for name in PERSON_FIELDS if getattr(person, name) != data.get(name)]

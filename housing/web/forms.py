@@ -8,6 +8,7 @@ from typing import Any
 from flask import flash, redirect, render_template
 from flask_wtf import FlaskForm
 
+from housing import audit
 from housing.extensions import db
 from housing.services.errors import RuleViolation
 
@@ -21,6 +22,18 @@ def show_rule_violation(form: FlaskForm, violation: RuleViolation) -> None:
         form.form_errors.append(str(violation.message))
 
 
+def refuse_change(violation: RuleViolation, form: FlaskForm | None = None) -> None:
+    """Roll the refused change back and show why (next to its field when a form is given).
+    A refusal that must itself be on record (``violation.audit_event``) is audited after
+    the rollback, so the record survives it."""
+    db.session.rollback()
+    if form is not None:
+        show_rule_violation(form, violation)
+    if violation.audit_event:
+        audit.record(**violation.audit_event)
+        db.session.commit()
+
+
 def save_form(form: FlaskForm, operation: Callable[[], Any], success: str, next_url: Callable[[Any], str]) -> Any:
     """On a valid POST run ``operation`` (a service call that flushes), commit, flash
     ``success`` and redirect to ``next_url(result)``. On a refused change roll back, so
@@ -30,8 +43,7 @@ def save_form(form: FlaskForm, operation: Callable[[], Any], success: str, next_
     try:
         result = operation()
     except RuleViolation as violation:
-        db.session.rollback()
-        show_rule_violation(form, violation)
+        refuse_change(violation, form)
         return None
     db.session.commit()
     flash(success, "success")

@@ -6,7 +6,7 @@ import os
 import time
 from typing import Any
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -26,6 +26,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+HSTS = "max-age=31536000; includeSubDomains"  # a year: browsers never try plain HTTP again
+
+
 def add_security_headers(response: Any) -> Any:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -34,30 +37,54 @@ def add_security_headers(response: Any) -> Any:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        # Pages carry client data: never keep them in shared or browser caches.
-        headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["ENVIRONMENT"] == "production":
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if _may_carry_client_data(response):
+        # Never kept in shared or browser caches: pages, CSV files, anything a logged-in user gets.
+        headers["Cache-Control"] = "no-store"
     return response
 
 
+def _may_carry_client_data(response: Any) -> bool:
+    if response.mimetype == "text/html":
+        return True
+    return request.endpoint != "static" and current_user.is_authenticated
+
+
 LAST_SEEN = "_last_seen"
+LOGIN_AT = "_login_at"
 
 
-def enforce_idle_timeout() -> None:
-    """Sessions end after ``HOUSING_SESSION_MINUTES`` without a request.
+def start_session() -> None:
+    """Call right after ``login_user``: the absolute lifetime counts from here."""
+    session[LOGIN_AT] = int(time.time())
 
-    The cookie's own expiry is only the browser's promise; the time of the last request is
-    kept inside the signed session, so a copied cookie stops working on the server too.
+
+def enforce_session_limits() -> None:
+    """A session ends after ``HOUSING_SESSION_MINUTES`` without a request, and in any case
+    ``HOUSING_SESSION_MAX_HOURS`` after the login, however busy.
+
+    The cookie's own expiry is only the browser's promise; both times are kept inside the
+    signed session, so a copied cookie stops working on the server too.
     """
     session.permanent = True
     now = int(time.time())
-    last_seen = session.get(LAST_SEEN)
-    limit = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
-    if isinstance(last_seen, int) and now - last_seen > limit and current_user.is_authenticated:
-        logout_user()
-        session.clear()
-        flash(_("Your session ended because it was idle too long. Please log in again."), "info")
+    if current_user.is_authenticated:
+        idle_limit = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+        life_limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+        last_seen, login_at = session.get(LAST_SEEN), session.get(LOGIN_AT)
+        if not isinstance(login_at, int) or now - login_at > life_limit:
+            _end_session(_("Your session has ended: log in again every %(hours)d hours.",
+                           hours=round(life_limit / 3600)))
+        elif isinstance(last_seen, int) and now - last_seen > idle_limit:
+            _end_session(_("Your session ended because it was idle too long. Please log in again."))
     session[LAST_SEEN] = now
+
+
+def _end_session(message: str) -> None:
+    logout_user()
+    session.clear()
+    flash(message, "info")
 
 
 def trust_proxy_if_configured(app: Flask) -> None:

@@ -52,6 +52,12 @@ ACTION_LABELS = {
     "user_create": _l("Account created"),
     "user_update": _l("Account changed"),
     "audit_search": _l("Audit log searched"),
+    "role_change_request": _l("Role change asked for"),
+    "role_change_approve": _l("Role change approved"),
+    "role_change_reject": _l("Role change rejected"),
+    "access_refused": _l("Refused: the role does not allow it"),
+    "out_of_scope": _l("Refused: not in the user's scope"),
+    "identity_code_match": _l("Identity code matched a registered person"),
 }
 
 

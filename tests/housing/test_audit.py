@@ -103,10 +103,37 @@ def test_audit_search_finds_events_and_is_itself_logged(client, login, world):
     login(world.social_worker)
     client.get(f"/young-people/{world.person.id}")
     login(world.admin)
-    page = client.get("/admin/audit", query_string={"identity_code": world.person.identity_code,
-                                                     "action": "view"}).get_data(as_text=True)
+    page = client.post("/admin/audit", data={"identity_code": world.person.identity_code,
+                                             "action": "view"}).get_data(as_text=True)
     assert world.social_worker.email in page
     assert events(action="audit_search")
+    assert world.person.identity_code not in str(events(action="audit_search")[0].detail)
+
+
+def test_audit_search_keeps_identity_codes_out_of_urls_and_pages_by_post(client, login, world):
+    """Before: the search was a GET form, so the code went into the URL and the pager's links."""
+    from bs4 import BeautifulSoup
+
+    from housing import audit
+    from housing.services import audit_reports
+
+    for _ in range(audit_reports.PAGE_SIZE + 5):
+        audit.record(audit.Action.VIEW, object_type="young_person", young_person_id=world.person.id, user=world.admin)
+    db.session.commit()
+    login(world.admin)
+    assert client.get("/admin/audit", query_string={"identity_code": world.person.identity_code}).status_code == 200
+    assert not events(action="audit_search")  # a code in a URL is never searched for
+    first = client.post("/admin/audit", data={"identity_code": world.person.identity_code})
+    soup = BeautifulSoup(first.get_data(as_text=True), "html.parser")
+    assert soup.select_one("form#audit-search")["method"] == "post"
+    for link in soup.select("a[href]"):
+        assert world.person.identity_code not in link["href"]
+    next_page = soup.select_one("button[form=audit-search][name=page]")
+    assert next_page is not None and next_page["value"] == "2"
+    second = client.post("/admin/audit", data={"identity_code": world.person.identity_code, "page": "2"})
+    rows = BeautifulSoup(second.get_data(as_text=True), "html.parser").select("table tbody tr")
+    assert len(rows) == 5  # 105 events, 100 a page
+    assert {e.path for e in events(action="audit_search")} == {"/admin/audit"}
 
 
 def test_the_session_refuses_to_change_or_delete_audit_events(world):

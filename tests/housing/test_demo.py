@@ -40,6 +40,7 @@ from housing.models import (
     YoungPerson,
     utcnow,
 )
+from housing.services import accounts, units, young_people
 from tests.housing.conftest import empty_client_tables
 
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")
@@ -57,19 +58,36 @@ class Seeded:
     summary: str
     seconds: float
     audit_events: int
+    service_calls: Counter  # calls of the services the demo must go through, by function name
+
+
+SERVICES_THE_DEMO_USES = ((accounts, "create_user"), (units, "create_unit"), (units, "add_place"),
+                          (young_people, "create_person"))
 
 
 @pytest.fixture(scope="module")
 def seeded(app) -> Iterator[Seeded]:
+    calls: Counter = Counter()
     started = time.perf_counter()
-    summary = seed()
+    with pytest.MonkeyPatch.context() as patch:
+        for module, name in SERVICES_THE_DEMO_USES:
+            patch.setattr(module, name, _counted(getattr(module, name), calls))
+        summary = seed()
     db.session.commit()
     seconds = time.perf_counter() - started
     audit_events = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    yield Seeded(summary, seconds, audit_events)
+    yield Seeded(summary, seconds, audit_events, calls)
     db.session.rollback()
     empty_client_tables()
     db.session.remove()
+
+
+def _counted(function, calls: Counter):
+    def counting(*args, **kwargs):
+        calls[function.__name__] += 1
+        return function(*args, **kwargs)
+
+    return counting
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +120,14 @@ def test_the_demo_county_has_the_expected_size(seeded):
 
 def test_seeding_writes_no_audit_events(seeded):
     assert seeded.audit_events == 0
+
+
+def test_accounts_units_places_and_people_are_made_by_their_services(seeded):
+    """The demo holds no account, unit, place or young person the product could not make."""
+    assert seeded.service_calls == {
+        "create_user": _count(User), "create_unit": _count(Unit), "add_place": _count(Place),
+        "create_person": _count(YoungPerson),
+    }
 
 
 def test_a_second_seed_changes_nothing(seeded):
@@ -260,7 +286,7 @@ def test_demo_accounts_log_in_with_the_demo_password(seeded, app):
         response = client.post("/login", data={"email": email, "password": "demo"})
         assert response.status_code == 302, email
         with client.session_transaction() as session:
-            assert session["_user_id"] == str(_user(email).id)
+            assert session["_user_id"] == _user(email).get_id()
         db.session.rollback()
 
 

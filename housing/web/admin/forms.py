@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from housing import vocabulary
 from housing.web.fields import MultiCheckboxField, options, vocabulary_options
@@ -22,14 +22,14 @@ class UserForm(FlaskForm):
 
 
 class AuditSearchForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search form changes nothing
+    """Sent by POST (pages too): an identity code must never be part of a URL."""
 
     user_email = StringField(_l("User"), validators=[Optional(), Length(max=254)])
     action = SelectField(_l("Action"), validators=[Optional()])
     identity_code = StringField(_l("Young person's identity code"), validators=[Optional(), Length(max=11)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])  # the pager's buttons set it
 
 
 class PersonLookupForm(FlaskForm):

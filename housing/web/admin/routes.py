@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,12 +11,12 @@ from sqlalchemy.orm import selectinload
 from housing import audit, vocabulary
 from housing.auth.permissions import requires
 from housing.extensions import db
-from housing.models import County, Role, Unit, User, YoungPerson
+from housing.models import County, Role, RoleChangeRequest, Unit, User, YoungPerson
 from housing.services import accounts, audit_reports, scope
 from housing.services.errors import NotVisible, RuleViolation
 from housing.web.admin.forms import AuditSearchForm, PersonLookupForm, UserForm, county_choices
 from housing.web.fields import options
-from housing.web.forms import form_page, show_rule_violation
+from housing.web.forms import form_page, refuse_change
 from housing.web.templating import action_label
 
 bp = Blueprint("admin", __name__)
@@ -33,7 +33,12 @@ def users():
         User.active.desc(), User.name)
     if role in vocabulary.ROLES:
         query = query.where(User.role == Role(role))
-    return render_template("admin/users.html", users=list(db.session.scalars(query)), role=role)
+    return render_template("admin/users.html", users=list(db.session.scalars(query)), role=role,
+                           pending=accounts.pending_role_changes(), units=_unit_names())
+
+
+def _unit_names() -> dict[int, str]:
+    return dict(db.session.execute(select(Unit.id, Unit.name)).all())
 
 
 def _user_form(user: User | None = None) -> UserForm:
@@ -67,8 +72,7 @@ def create_user():
                 unit_ids=form.unit_ids.data or [], language=form.language.data, must_change_password=True,
             )
         except RuleViolation as violation:
-            db.session.rollback()
-            show_rule_violation(form, violation)
+            refuse_change(violation, form)
         else:
             db.session.commit()
             return _temporary_password_page(user, temporary, created=True) if temporary else redirect(
@@ -80,21 +84,54 @@ def create_user():
 @requires("user.manage")
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
+    own = user.id == current_user.id
     form = _user_form(user)
     del form.password
     form.email.render_kw = {"readonly": True}
+    if own and request.method == "POST":
+        _keep_own_access(form, user)
     if form.validate_on_submit():
         try:
-            accounts.update_user(user, name=form.name.data, role=Role(form.role.data),
-                                 county_id=form.county_id.data or None, unit_ids=form.unit_ids.data or [],
-                                 language=form.language.data)
+            update = accounts.update_user(current_user, user, name=form.name.data, role=Role(form.role.data),
+                                          county_id=form.county_id.data or None, unit_ids=form.unit_ids.data or [],
+                                          language=form.language.data)
         except RuleViolation as violation:
-            db.session.rollback()
-            show_rule_violation(form, violation)
+            refuse_change(violation, form)
         else:
             db.session.commit()
+            if update.pending is not None:
+                flash(_("The new role waits for another administrator's approval. Other changes were saved."),
+                      "info")
             return redirect(url_for("admin.users"))
-    return form_page("admin/user_form.html", form, user=user)
+    return form_page("admin/user_form.html", form, user=user, own=own,
+                     pending=accounts.pending_role_changes(user_id=user.id))
+
+
+def _keep_own_access(form: UserForm, user: User) -> None:
+    """One's own role, county and units are shown as text, not as fields: what is not sent
+    stays as it is; whatever is sent anyway is judged (and refused) by the service."""
+    if "role" not in request.form:
+        form.role.data = user.role.value
+    if "county_id" not in request.form:
+        form.county_id.data = user.county_id or ""
+    if "unit_ids" not in request.form:
+        form.unit_ids.data = sorted(user.unit_ids)
+
+
+@bp.post("/admin/role-changes/<int:change_id>/<any(approve, reject):decision>")
+@requires("user.manage")
+def decide_role_change(change_id: int, decision: str):
+    change = db.get_or_404(RoleChangeRequest, change_id)
+    try:
+        accounts.decide_role_change(current_user, change, approve=decision == "approve")
+    except RuleViolation as violation:
+        refuse_change(violation)
+        flash(str(violation.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The role change was approved: it is in force now.") if decision == "approve"
+              else _("The role change was rejected."), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.post("/admin/users/<int:user_id>/active")
@@ -122,24 +159,24 @@ def reset_password(user_id: int):
 # ----------------------------------------------------------------------------- audit log
 
 
-@bp.get("/admin/audit")
+@bp.route("/admin/audit", methods=["GET", "POST"])
 @requires("audit.search")
 def audit_log():
-    form = AuditSearchForm(request.args)
+    """A POST form, pages included, so that an identity code searched for never lands in a
+    URL: not in proxies' or servers' logs, nor in the browser's history."""
+    form = AuditSearchForm()
     form.action.choices = options(((a.value, action_label(a.value)) for a in audit.Action), empty=_("All actions"))
-    filters = audit_reports.AuditFilter()
-    page = None
-    if form.validate():
-        person_id = None
-        if form.identity_code.data:
-            person = audit_reports.find_person_by_identity_code(form.identity_code.data)
-            person_id = person.id if person else -1
-        filters = audit_reports.AuditFilter(form.user_email.data or "", form.action.data or "", person_id,
-                                            form.date_from.data, form.date_to.data)
-        page = audit_reports.search(filters, request.args.get("page", 1, type=int))
-        db.session.commit()
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("admin/audit.html", form=form, page=page, args=args), 200 if page else 400
+    if not form.validate_on_submit():
+        return render_template("admin/audit.html", form=form, page=None), 400 if form.errors else 200
+    person_id = None
+    if form.identity_code.data:
+        person = audit_reports.find_person_by_identity_code(form.identity_code.data)
+        person_id = person.id if person else -1
+    filters = audit_reports.AuditFilter(form.user_email.data or "", form.action.data or "", person_id,
+                                        form.date_from.data, form.date_to.data)
+    page = audit_reports.search(filters, form.page.data or 1)
+    db.session.commit()
+    return render_template("admin/audit.html", form=form, page=page)
 
 
 # ----------------------------------------------------------------------------- data access reports

@@ -12,6 +12,7 @@ from housing.services import accounts
 from housing.web.auth.forms import ChangePasswordForm, LoginForm
 from housing.web.forms import form_page, save_form
 from housing.web.safety import safe_next_url
+from housing.web.security import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -31,6 +32,7 @@ def login():
         if result.outcome == accounts.LoginOutcome.OK:
             session.clear()  # a fresh session on login: no fixation
             login_user(result.user)
+            start_session()
             session["language"] = result.user.language
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.dashboard"))
         flash(_login_failure_message(result), "error")
@@ -62,8 +64,12 @@ def logout():
 @requires(AUTHENTICATED)
 def change_password():
     form = ChangePasswordForm()
+    user = current_user._get_current_object()
     done = save_form(
-        form, lambda: accounts.change_password(current_user, form.current_password.data, form.new_password.data),
-        _("Your password has been changed."), lambda _result: url_for("main.dashboard"),
+        form, lambda: accounts.change_password(user, form.current_password.data, form.new_password.data),
+        _("Your password has been changed. You were logged out everywhere else."),
+        lambda _result: url_for("main.dashboard"),
     )
+    if done is not None:
+        login_user(user)  # this session carries on with the new session version; the others have ended
     return done or form_page("auth/change_password.html", form)

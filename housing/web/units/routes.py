@@ -35,7 +35,7 @@ def detail(unit_id: int):
     unit = scope.get_unit(current_user, unit_id)
     show_residents = scope.sees_resident_list(current_user, unit)
     today = date.today()
-    rows = units.places_with_tenancies(unit, today, show_residents)
+    rows = units.places_with_tenancies(current_user, unit, today, show_residents)
     db.session.commit()  # keeps the audit events of the resident list
     return render_template("units/detail.html", unit=unit, rows=rows, show_residents=show_residents, today=today)
 

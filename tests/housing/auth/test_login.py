@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from housing import create_app
 from housing.auth import throttle
 from housing.extensions import db
-from housing.models import LoginAttempt, Role, User, utcnow
+from housing.models import LoginThrottle, Role, User, utcnow
 from tests.factories import PASSWORD, make_user
 
 
@@ -57,18 +57,91 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client):
     assert locked.status_code == 429
     assert "15" in locked.get_data(as_text=True)
     # After the window the right password works again.
-    db.session.execute(LoginAttempt.__table__.update().values(at=utcnow() - timedelta(minutes=16)))
-    db.session.commit()
+    _move_windows_back(timedelta(minutes=16))
     assert post_login(client, "target@example.fi", PASSWORD).status_code == 302
 
 
+def _move_windows_back(by: timedelta) -> None:
+    db.session.execute(LoginThrottle.__table__.update().values(window_start=utcnow() - by))
+    db.session.commit()
+
+
 def test_one_address_is_throttled_across_accounts_with_a_higher_limit(client):
-    for n in range(throttle.MAX_FAILURES_PER_IP):
-        db.session.add(LoginAttempt(at=utcnow(), email=f"u{n}@example.fi", ip="10.9.9.9", success=False))
+    db.session.add(LoginThrottle(key=throttle.address_key("10.9.9.9"), window_start=utcnow(),
+                                 failures=throttle.MAX_FAILURES_PER_IP))
     make_user(email="innocent@example.fi")
     db.session.commit()
     assert post_login(client, "innocent@example.fi", PASSWORD, ip="10.9.9.9").status_code == 429
     assert post_login(client, "innocent@example.fi", PASSWORD, ip="10.9.9.10").status_code == 302
+
+
+def test_a_success_does_not_clear_the_accounts_failures(client):
+    """Before: the owner's own login (or the attacker's lucky one) wiped the account's count."""
+    make_user(email="owner@example.fi")
+    db.session.commit()
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT - 1):
+        assert post_login(client, "owner@example.fi", "guess", ip="10.0.0.66").status_code == 401
+    assert post_login(app_client(client), "owner@example.fi", PASSWORD, ip="10.0.0.7").status_code == 302
+    assert post_login(client, "owner@example.fi", "guess", ip="10.0.0.66").status_code == 401
+    assert post_login(client, "owner@example.fi", PASSWORD, ip="10.0.0.66").status_code == 429
+
+
+def test_a_valid_login_from_an_address_does_not_reset_its_failures(client):
+    """Before: an attacker reset the office address's count with a valid login of their own."""
+    make_user(email="attacker@example.fi")
+    db.session.add(LoginThrottle(key=throttle.address_key("10.9.9.9"), window_start=utcnow(),
+                                 failures=throttle.MAX_FAILURES_PER_IP - 2))
+    db.session.commit()
+    assert post_login(app_client(client), "attacker@example.fi", PASSWORD, ip="10.9.9.9").status_code == 302
+    for n in range(2):
+        assert post_login(client, f"victim{n}@example.fi", "guess", ip="10.9.9.9").status_code == 401
+    assert post_login(client, "victim9@example.fi", "guess", ip="10.9.9.9").status_code == 429
+
+
+def test_a_success_takes_back_only_its_own_count(client):
+    make_user(email="office@example.fi")
+    db.session.add(LoginThrottle(key=throttle.address_key("10.1.1.1"), window_start=utcnow(), failures=7))
+    db.session.commit()
+    assert post_login(client, "office@example.fi", PASSWORD, ip="10.1.1.1").status_code == 302
+    stored = db.session.get(LoginThrottle, throttle.address_key("10.1.1.1"))
+    db.session.refresh(stored)
+    assert stored.failures == 7
+
+
+def test_concurrent_attempts_each_get_their_own_count(app):
+    """One atomic upsert per key: parallel guesses never read the same count."""
+    import threading
+
+    counts: list[int] = []
+    start = threading.Barrier(8)
+
+    def attempt():
+        with app.app_context():
+            start.wait()
+            counts.append(throttle.count_attempt("race@example.fi", "10.5.5.5").counts[
+                throttle.account_key("race@example.fi")][0])
+            db.session.remove()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counts) == list(range(1, 9))
+
+
+def test_a_window_starts_again_after_it_ends(app):
+    first = throttle.count_attempt("later@example.fi", "10.6.6.6")
+    _move_windows_back(throttle.WINDOW + timedelta(seconds=1))
+    second = throttle.count_attempt("later@example.fi", "10.6.6.6")
+    key = throttle.account_key("later@example.fi")
+    assert first.counts[key][0] == 1 and second.counts[key][0] == 1
+    assert second.counts[key][1] > first.counts[key][1]
+
+
+def app_client(client):
+    """Another browser (its own cookies) on the same app."""
+    return client.application.test_client()
 
 
 def test_deactivated_account_cannot_log_in(client):
@@ -97,7 +170,7 @@ def test_login_form_without_csrf_token_is_refused_and_changes_nothing(app, tmp_p
     response = client.post("/login", data={"email": "csrf@example.fi", "password": PASSWORD})
     assert response.status_code == 400
     assert "lomake" in response.get_data(as_text=True).lower()  # Finnish: the form had expired …
-    assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+    assert db.session.scalar(select(func.count()).select_from(LoginThrottle)) == 0
     assert db.session.scalar(select(User.last_login_at).where(User.email == "csrf@example.fi")) is None
 
 

@@ -37,6 +37,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "admin.edit_user": frozenset({ADMIN}),
     "admin.set_user_active": frozenset({ADMIN}),
     "admin.reset_password": frozenset({ADMIN}),
+    "admin.decide_role_change": frozenset({ADMIN}),
     "admin.audit_log": frozenset({ADMIN}),
     "admin.person_report_lookup": frozenset({ADMIN, SW}),
     "admin.person_report": frozenset({ADMIN, SW}),
@@ -47,7 +48,7 @@ PUBLIC = {"static", "auth.login", "main.healthz", "main.set_language"}
 
 def _url_arguments(world) -> dict[str, int]:
     return {"person_id": world.person.id, "unit_id": world.unit.id, "place_id": world.place.id,
-            "user_id": world.other_worker.id, "filename": "css/app.css"}
+            "user_id": world.other_worker.id, "filename": "css/app.css", "change_id": 1, "decision": "reject"}
 
 
 def _routes(app: Flask):

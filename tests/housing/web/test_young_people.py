@@ -63,6 +63,30 @@ def test_the_same_identity_code_cannot_be_registered_twice(client, login, world)
     assert people_count() == 2
 
 
+def test_a_code_registered_in_another_county_tells_a_social_worker_only_to_ask_the_coordinator(page, world):
+    """Before: "already registered" told the worker that the person exists, and nothing was audited."""
+    form = page(world.social_worker, "/young-people/new", method="POST", status=400, language="en",
+                data={**VALID, "identity_code": world.outsider.identity_code})
+    error = form.select_one("#identity_code-error").text
+    assert error == "This identity code cannot be registered. Contact the housing coordinator."
+    assert "registered" not in error.replace("cannot be registered", "")
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "identity_code_match"))
+    assert (event.user_id, event.young_person_id, event.success) == (world.social_worker.id, world.outsider.id, False)
+    assert people_count() == 2
+
+
+def test_a_code_of_ones_own_client_says_so(page, world):
+    form = page(world.social_worker, "/young-people/new", method="POST", status=400, language="en",
+                data={**VALID, "identity_code": world.person.identity_code})
+    assert "already registered" in form.select_one("#identity_code-error").text
+
+
+def test_a_coordinator_learns_that_another_county_has_registered_the_person(page, world):
+    form = page(world.coordinator, "/young-people/new", method="POST", status=400, language="en",
+                data={**VALID, "identity_code": world.outsider.identity_code})
+    assert "Another county" in form.select_one("#identity_code-error").text
+
+
 def test_edit_never_shows_the_full_code_and_keeps_it_when_left_empty(client, login, world):
     login(world.social_worker)
     form = client.get(f"/young-people/{world.person.id}/edit").get_data(as_text=True)
@@ -106,7 +130,7 @@ def test_unit_staff_see_a_resident_until_the_tenancy_ends(client, login, world):
     assert client.get(f"/young-people/{former.id}").status_code == 404
 
 
-def test_non_disclosure_hides_the_address_from_unit_staff(client, login, world):
+def test_non_disclosure_hides_the_address_and_housing_from_unit_staff(client, login, world):
     world.person.non_disclosure = True
     db.session.commit()
     login(world.unit_staff)
