@@ -9,7 +9,9 @@ itself; ``check_audit_committed`` (after each request) makes sure none is left b
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app, has_request_context, request
@@ -22,6 +24,18 @@ from housing.models.audit import AuditEvent
 from housing.models.base import utcnow
 
 PENDING = "audit_pending"  # session.info key: events added but not yet committed
+_building_demo: ContextVar[bool] = ContextVar("audit_building_demo", default=False)
+
+
+@contextmanager
+def building_demo() -> Iterator[None]:
+    """Seeding the fictional demo county through the services: nobody processes a real
+    person's data, so the services' events are not written (``seed-demo`` only)."""
+    token = _building_demo.set(True)
+    try:
+        yield
+    finally:
+        _building_demo.reset(token)
 
 
 class Action(enum.StrEnum):
@@ -66,8 +80,10 @@ def record(
     success: bool = True,
     detail: dict[str, Any] | None = None,
     user: Any = None,
-) -> AuditEvent:
+) -> AuditEvent | None:
     """Add one event to the current session (the route commits it)."""
+    if _building_demo.get():
+        return None
     audit_event = AuditEvent(
         at=utcnow(),
         action=str(action),
@@ -84,13 +100,14 @@ def record(
     return audit_event
 
 
-def record_list_view(young_person_ids: Iterable[int], *, object_type: str = "young_person") -> None:
-    """One event per young person shown in a list: each of them may ask who saw them."""
+def record_list_view(young_person_ids: Iterable[int], *, object_type: str = "young_person",
+                     action: Action = Action.LIST) -> None:
+    """One event per young person shown in a list (or exported): each of them may ask who saw them."""
     ids = sorted(set(young_person_ids))
-    if not ids:
+    if not ids or _building_demo.get():
         return
     common = {
-        "at": utcnow(), "action": str(Action.LIST), "object_type": object_type, "success": True,
+        "at": utcnow(), "action": str(action), "object_type": object_type, "success": True,
         **_actor_fields(None), **_request_fields(),
     }
     db.session.execute(
