@@ -157,6 +157,7 @@ class ApplicationList:
     page: int
     pages: int
     needs_action: list[ApplicationRow] = field(default_factory=list)
+    needs_action_total: int = 0
     caseload: int = 0
     caseload_limit: int | None = None
     caseload_state: rules.CaseloadState = rules.CaseloadState.OK
@@ -186,6 +187,7 @@ ACTION_ORDER = case(
     (Application.status == Status.WAITLISTED, 4), else_=5,
 )
 NEEDS_WORKER = (Status.RETURNED, Status.OFFERED, Status.DRAFT)
+NEEDS_ACTION_SHOWN = 20  # the rest are in the full list below, in the same order
 
 
 def _base(user: User) -> Any:
@@ -199,8 +201,11 @@ def _base(user: User) -> Any:
 def worker_applications(user: User, today: date, page: int = 1) -> ApplicationList:
     """The social worker's clients' applications, what waits for them, and their caseload."""
     listing = _paged(_base(user).order_by(ACTION_ORDER, Application.updated_at.desc(), Application.id), page)
+    waiting = _base(user).where(Application.status.in_(NEEDS_WORKER))
     needs_action = [ApplicationRow(a, a.young_person) for a in db.session.scalars(
-        _base(user).where(Application.status.in_(NEEDS_WORKER)).order_by(ACTION_ORDER, Application.updated_at))]
+        waiting.order_by(ACTION_ORDER, Application.updated_at, Application.id).limit(NEEDS_ACTION_SHOWN))]
+    listing.needs_action_total = db.session.scalar(select(func.count()).select_from(
+        waiting.order_by(None).subquery())) or 0
     _annotate(listing.rows + needs_action)
     clients = db.session.scalar(select(func.count()).select_from(YoungPerson)
                                 .where(YoungPerson.responsible_worker_id == user.id)) or 0

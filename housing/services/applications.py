@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -253,8 +254,9 @@ class WishInput:
 
 
 def create_draft(actor: User, person: YoungPerson, data: dict[str, Any], today: date,
-                 at: datetime | None = None) -> Application:
-    """A new application in ``draft``: any part may still be missing; what is there must be right."""
+                 at: datetime | None = None, submitting: bool = False) -> Application:
+    """A new application in ``draft``: any part may still be missing; what is there must be right.
+    ``submitting``: it is sent next, so the problems name what is missing too."""
     if actor.role != SW or not scope.handles_applications_of(actor, person):
         raise RuleViolation(ROLE_MESSAGES[frozenset({SW})], field="young_person_id")
     open_one = db.session.scalar(select(Application.id).where(
@@ -265,7 +267,7 @@ def create_draft(actor: User, person: YoungPerson, data: dict[str, Any], today: 
     at = at or utcnow()
     application = Application(young_person=person, created_by_id=actor.id, status=Status.DRAFT,
                               tiebreak=_tiebreaks.random(), created_at=at, updated_at=at)
-    _apply(application, person, data, today)
+    _apply(application, person, data, today, submitting)
     application.status_changes.append(ApplicationStatusChange(from_status=None, to_status=Status.DRAFT, at=at,
                                                               by_id=actor.id))
     db.session.add(application)
@@ -287,14 +289,15 @@ def may_edit(actor: User, application: Application) -> bool:
 
 
 def update_application(actor: User, application: Application, data: dict[str, Any], today: date,
-                       at: datetime | None = None) -> list[str]:
+                       at: datetime | None = None, submitting: bool = False) -> list[str]:
     """Save changes; return the changed fields. After the first submission every saved change
     is a numbered version, and one in the queue (or waiting for review) must stay complete."""
     if not may_edit(actor, application):
         raise RuleViolation(_l("The application cannot be changed while it is “%(status)s”.",
                                status=vocabulary.label(vocabulary.APPLICATION_STATUSES, application.status.value)))
     before = snapshot(application)
-    _apply(application, application.young_person, data, today)
+    _apply(application, application.young_person, data, today,
+           submitting or application.status in (Status.SUBMITTED, Status.WAITLISTED))
     after = snapshot(application)
     changed = [name for name in after if after[name] != before[name]]
     if application.status in (Status.SUBMITTED, Status.WAITLISTED):
@@ -321,12 +324,19 @@ def snapshot(application: Application) -> dict[str, Any]:
     return values
 
 
-def _apply(application: Application, person: YoungPerson, data: dict[str, Any], today: date) -> None:
-    """Check every value given (all problems at once) and write them to the application."""
+def _apply(application: Application, person: YoungPerson, data: dict[str, Any], today: date,
+           submitting: bool = False) -> None:
+    """Check every value given and write them to the application. When it is about to be
+    sent, what is missing is named together with what is wrong, so one round of
+    corrections is enough."""
     problems: list[RuleViolation] = []
     values = _checked_values(data, person, today, problems)
     wishes = _checked_wishes(data.get("wishes") or [], problems)
     not_with = _checked_not_with(application, person, data, problems)
+    if problems and submitting:
+        named = {problem.field for problem in problems}
+        would_be = SimpleNamespace(**values, wishes=wishes)
+        problems += [p for p in _missing_for_submission(would_be, person, today) if p.field not in named]
     _raise_if_any(problems)
     for name, value in values.items():
         setattr(application, name, value)
@@ -495,7 +505,10 @@ def _checked_not_with(application: Application, person: YoungPerson, data: dict[
 
 def submission_problems(application: Application, today: date) -> list[RuleViolation]:
     """Everything a submitted application must have, each problem for its own field."""
-    person = application.young_person
+    return _missing_for_submission(application, application.young_person, today)
+
+
+def _missing_for_submission(application: Any, person: YoungPerson, today: date) -> list[RuleViolation]:
     problems = []
     entitlement = entitlement_of(person, today)
     if entitlement == rules.Entitlement.NOT_POSSIBLE:
@@ -520,7 +533,7 @@ def submission_problems(application: Application, today: date) -> list[RuleViola
     return problems
 
 
-def _urgency_problems(application: Application, person: YoungPerson, today: date) -> list[RuleViolation]:
+def _urgency_problems(application: Any, person: YoungPerson, today: date) -> list[RuleViolation]:
     problems = []
     band = application.urgency_band
     lack_recorded = person.housing_lack_recorded_on is not None and person.housing_lack_recorded_on <= today

@@ -42,6 +42,14 @@ def save_form(form: FlaskForm, operation: Callable[[], Any], success: str, next_
     return redirect(next_url(result))
 
 
+def rendered_and_committed(template: str, **context: Any) -> str:
+    """Render a page, then commit the reads it audited. In this order because a commit
+    expires every loaded object: rendering after it would load each row again."""
+    page = render_template(template, **context)
+    db.session.commit()
+    return page
+
+
 def form_page(template: str, form: FlaskForm, **context: Any) -> Any:
     """Render a form page: status 400 when it carries errors, so clients and tests see it."""
     return render_template(template, form=form, **context), 400 if form.errors else 200

@@ -36,7 +36,7 @@ class ApplicationForm(FlaskForm):
     support_hours = IntegerField(_l("Support hours a week"), default=0, validators=[Optional()])
     urgency_band = SelectField(_l("Urgency"), coerce=_optional_int, default=3,
                                choices=vocabulary_options(vocabulary.URGENCY_BANDS))
-    urgency_ground = SelectField(_l("Why it is urgent"))
+    urgency_ground = SelectField(_l("Why it is urgent"), default="")
     urgency_reason = TextAreaField(_l("The situation in a few words"), validators=[Optional(), Length(max=1000)])
     need_since = DateField(_l("The need arose on"), validators=[Optional()])
     max_distance_km = IntegerField(_l("Greatest acceptable distance from a wish (km)"), default=30,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +21,7 @@ from housing.services import application_views, applications, scope
 from housing.services.errors import RuleViolation
 from housing.web.applications.forms import FIELD_LABELS, ApplicationForm, StepForm
 from housing.web.fields import options
-from housing.web.forms import form_page, save_form, show_rule_violation
+from housing.web.forms import form_page, rendered_and_committed, save_form, show_rule_violation
 from housing.web.templating import format_day
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -49,11 +49,9 @@ def index():
         status = request.args.get("status", ApplicationStatus.SUBMITTED.value)
         chosen = ApplicationStatus(status) if status in ApplicationStatus.__members__.values() else None
         listing = application_views.county_applications(current_user, chosen, page)
-        db.session.commit()  # the list view's audit events
-        return render_template("applications/coordinator_index.html", listing=listing, status=chosen)
+        return rendered_and_committed("applications/coordinator_index.html", listing=listing, status=chosen)
     listing = application_views.worker_applications(current_user, date.today(), page)
-    db.session.commit()
-    return render_template("applications/worker_index.html", listing=listing)
+    return rendered_and_committed("applications/worker_index.html", listing=listing)
 
 
 # --------------------------------------------------------------------------- the form
@@ -94,16 +92,15 @@ def _audit_form_view(person: YoungPerson, application: Application | None) -> No
 
 def _saved_and_maybe_sent(application: Application, form: ApplicationForm) -> Application:
     """After saving: send it on when the worker pressed the send button."""
-    action = request.form.get("action", "save")
-    if action == "submit" and application.status == ApplicationStatus.DRAFT:
+    if _sending() and application.status == ApplicationStatus.DRAFT:
         applications.submit(current_user, application, date.today())
-    elif action == "submit" and application.status == ApplicationStatus.RETURNED:
+    elif _sending() and application.status == ApplicationStatus.RETURNED:
         applications.answer_and_resubmit(current_user, application, form.reason.data or "", date.today())
     return application
 
 
 def _success_message() -> str:
-    if request.form.get("action") == "submit":
+    if _sending():
         return _("The application has been sent to the housing coordinator.")
     return _("The application has been saved.")
 
@@ -116,8 +113,8 @@ def create():
         return _choose_person()
     person = scope.get_young_person(current_user, person_id)
     form = _prepare(ApplicationForm(), None)
-    done = save_form(form, lambda: _saved_and_maybe_sent(
-        applications.create_draft(current_user, person, form.data_for_service(), date.today()), form),
+    done = save_form(form, lambda: _saved_and_maybe_sent(applications.create_draft(
+        current_user, person, form.data_for_service(), date.today(), submitting=_sending()), form),
         _success_message(), lambda application: url_for("applications.detail", application_id=application.id))
     if done is None and request.method == "GET":
         _audit_form_view(person, None)
@@ -131,8 +128,7 @@ def _choose_person():
         scope.visible_young_people(current_user).where(YoungPerson.id.not_in(with_open))
         .order_by(YoungPerson.last_name, YoungPerson.first_name)))
     audit.record_list_view(p.id for p in clients)
-    db.session.commit()
-    return render_template("applications/choose_person.html", clients=clients)
+    return rendered_and_committed("applications/choose_person.html", clients=clients)
 
 
 @bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
@@ -151,8 +147,13 @@ def edit(application_id: int):
 
 
 def _updated(application: Application, form: ApplicationForm) -> Application:
-    applications.update_application(current_user, application, form.data_for_service(), date.today())
+    applications.update_application(current_user, application, form.data_for_service(), date.today(),
+                                    submitting=_sending())
     return application
+
+
+def _sending() -> bool:
+    return request.form.get("action") == "submit"
 
 
 # --------------------------------------------------------------------------- the application page
@@ -160,12 +161,11 @@ def _updated(application: Application, form: ApplicationForm) -> Application:
 
 def _detail_page(application: Application, forms: dict[str, StepForm] | None = None, status: int = 200):
     view = application_views.view_application(current_user, application, date.today())
-    db.session.commit()  # the view's audit events
     forms = forms or {}
     for step in view.steps:
         forms.setdefault(step, StepForm(prefix=step, formdata=None))
         forms[step].reason.label.text = STEP_LABELS.get(step, forms[step].reason.label.text)
-    return render_template("applications/detail.html", v=view, forms=forms, field_labels=FIELD_LABELS), status
+    return rendered_and_committed("applications/detail.html", v=view, forms=forms, field_labels=FIELD_LABELS), status
 
 
 @bp.get("/<int:application_id>")
@@ -231,7 +231,6 @@ def sheet(application_id: int):
     if language not in SHEET_LANGUAGES:
         language = "fi"
     data = application_views.sheet(application, date.today())
-    db.session.commit()  # the view's audit event
     with force_locale(language):
-        return render_template("applications/sheet.html", s=data, language=language, today=date.today(),
-                               wishes=application_views.wish_names(application, language))
+        return rendered_and_committed("applications/sheet.html", s=data, language=language, today=date.today(),
+                                      wishes=application_views.wish_names(application, language))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +17,7 @@ from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.services import waitlist
 from housing.web.fields import options, vocabulary_options
+from housing.web.forms import rendered_and_committed
 
 bp = Blueprint("waitlist", __name__, url_prefix="/waitlist")
 
@@ -68,12 +69,11 @@ def _read_request() -> tuple[FilterForm, waitlist.Filters, str, bool]:
 def index():
     form, filters, sort, descending = _read_request()
     page = waitlist.waitlist_page(current_user, filters, sort, descending, request.args.get("page", 1, type=int))
-    db.session.commit()  # the list view's audit events
     language = str(get_locale())
     form.municipality.choices = options(((m.code, m.name(language)) for m in page.municipalities), empty=_("All"))
     arguments = {key: value for key, value in request.args.items() if key not in ("page", "sort", "dir") and value}
-    return render_template("waitlist/index.html", page=page, form=form, sort=sort, descending=descending,
-                           arguments=arguments, warning_labels=WARNING_LABELS, today=date.today())
+    return rendered_and_committed("waitlist/index.html", page=page, form=form, sort=sort, descending=descending,
+                                  arguments=arguments, warning_labels=WARNING_LABELS)
 
 
 @bp.get("/export.csv")
@@ -83,9 +83,9 @@ def export():
     non-disclosure for safety (whoever opens the file later may not see it); audited per person."""
     _form, filters, sort, descending = _read_request()
     rows = waitlist.export_rows(current_user, filters, sort, descending)
-    db.session.commit()  # the export's audit events
     language, today = str(get_locale()), date.today()
     body = waitlist.as_csv(_export_header(), (_export_row(row, language, today) for row in rows))
+    db.session.commit()  # the export's audit events, after the rows are read (a commit expires them)
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=waitlist-{current_user.county_id}-{today.isoformat()}.csv"})
 

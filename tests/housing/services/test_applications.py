@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from housing import rules
@@ -29,6 +30,13 @@ from tests.factories import application_data, apply_for, make_person, make_place
 
 S = ApplicationStatus
 TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """The service's messages are translatable; these tests read them in English."""
+    with app.test_request_context(), force_locale("en"):
+        yield
 
 
 @pytest.fixture
