@@ -106,10 +106,9 @@ SORTS: dict[str, Callable[[bool], list[Any]]] = {
     # Aftercare ends in the order of birth dates: the dated age limit never reverses it.
     "aftercare": lambda desc: [YoungPerson.birth_date.desc() if desc else YoungPerson.birth_date],
     "support": lambda desc: [Application.support_level.desc() if desc else Application.support_level],
-    "household": lambda desc: [Application.household_size.desc() if desc else Application.household_size],
 }
 # Natural first direction of each column: longest waits, soonest endings, most support first.
-DEFAULT_DESCENDING = {"position": False, "waiting": False, "aftercare": False, "support": True, "household": True}
+DEFAULT_DESCENDING = {"position": False, "waiting": False, "aftercare": False, "support": True}
 
 
 @dataclass

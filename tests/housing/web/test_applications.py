@@ -245,3 +245,14 @@ def test_waitlist_filters_sorting_and_pages(page, world):
     pairs = page(None, "/waitlist/?household=2&sort=position&dir=desc").select("tbody tr")
     positions = [int(r.select_one("td").text) for r in pairs]
     assert len(positions) == 27 and positions == sorted(positions, reverse=True)
+
+
+def test_a_newly_registered_young_person_can_be_applied_for_from_their_page(page, world):
+    person_page = page(world.social_worker, f"/young-people/{world.person.id}", language="en")
+    link = person_page.find("a", string=lambda text: text and "Apply for housing" in text) or \
+        person_page.select_one(f'a[href="/applications/new?person={world.person.id}"]')
+    assert link is not None
+    apply_for(world.person, ApplicationStatus.SUBMITTED, coordinator=world.coordinator)
+    db.session.commit()
+    assert page(None, f"/young-people/{world.person.id}").select_one(
+        f'a[href="/applications/new?person={world.person.id}"]') is None  # one open application at a time
