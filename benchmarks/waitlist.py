@@ -127,7 +127,7 @@ PAGES = [
     ("coordinator's applications to review", "coordinator", "/applications/"),
     ("social worker's page, 25 clients", "usual worker", "/applications/"),
     ("social worker's page, 2,000 clients", "busy worker", "/applications/"),
-    ("waiting list CSV export (all 7,000)", "coordinator", "/waitlist/export.csv"),
+    ("waiting list CSV export (all on the list)", "coordinator", "/waitlist/export.csv"),
 ]
 
 

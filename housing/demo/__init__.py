@@ -5,9 +5,10 @@ data is fictional: names are drawn at random, identity codes use the temporary i
 numbers 900–999 that are never given to a person, phone numbers are made up. Dates are
 relative to today, so the demo always looks current; the random source has a fixed seed.
 
-Rows are built directly, not through the services: seeding is not a user processing
-client data, so it writes no audit events. The data still keeps every rule the services
-enforce. The caller commits.
+Most rows are built directly; housing applications are made through their service, so
+they reach only states the product reaches. Seeding is not a user processing client data,
+so it writes no audit events (``audit.building_demo``). The data keeps every rule the
+services enforce. The caller commits.
 """
 
 from __future__ import annotations

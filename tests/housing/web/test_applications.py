@@ -181,11 +181,16 @@ def test_the_coordinator_sees_what_changed_after_submission(page, world):
     application = apply_for(world.person, coordinator=world.coordinator)
     db.session.commit()
     page(world.social_worker, f"/applications/{application.id}/edit", method="POST",
-         data={**COMPLETE, "household_size": "2", "action": "save"}, status=302)
+         data={**COMPLETE, "household_size": "2", "wishes_2_municipality": "Nokia", "action": "save"}, status=302)
     seen = page(world.coordinator, f"/applications/{application.id}", language="en")
-    change = seen.select_one("table.history ul.changes").text
+    changes = {item.text.split(":")[0]: item for item in seen.select("table.history ul.changes li")}
     assert "Version 1" in seen.select_one("table.history").text
-    assert "People in the household" in change and "1" in change and "2" in change
+    household = changes["People in the household"]
+    assert (household.select_one("del").text.split(": ")[-1], household.select_one("ins").text.split(": ")[-1]) \
+        == ("1", "2")
+    wishes = changes["Location wishes"]
+    assert wishes.select_one("del").text.split(": ", 1)[-1] == "1. Tampere"
+    assert wishes.select_one("ins").text.split(": ", 1)[-1] == "1. Tampere; 2. Hervanta (61.4500, 23.8510); 3. Nokia"
 
 
 def test_the_social_worker_sees_what_waits_for_them_and_their_caseload(page, world):
