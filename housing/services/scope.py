@@ -101,11 +101,11 @@ def application_condition(user: User) -> ColumnElement[bool]:
     return false()
 
 
-def get_application(user: User, application_id: int) -> Application:
-    application = db.session.scalar(
-        select(Application).join(YoungPerson, YoungPerson.id == Application.young_person_id)
-        .where(Application.id == application_id, application_condition(user))
-    )
+def get_application(user: User, application_id: int, for_change: bool = False) -> Application:
+    """``for_change``: lock the row until the commit, so two people cannot take a step at once."""
+    query = (select(Application).join(YoungPerson, YoungPerson.id == Application.young_person_id)
+             .where(Application.id == application_id, application_condition(user)))
+    application = db.session.scalar(query.with_for_update(of=Application) if for_change else query)
     if application is None:
         raise NotVisible("application", application_id)
     return application

@@ -134,7 +134,7 @@ def _choose_person():
 @bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
 @requires("application.edit")
 def edit(application_id: int):
-    application = scope.get_application(current_user, application_id)
+    application = scope.get_application(current_user, application_id, for_change=request.method == "POST")
     if not applications.may_edit(current_user, application):
         flash(_("The application cannot be changed in its present state."), "error")
         return redirect(url_for("applications.detail", application_id=application.id))
@@ -175,7 +175,7 @@ def detail(application_id: int):
 
 
 def _take_step(application_id: int, step: str, operation: Callable[[Application, str], None], success: str):
-    application = scope.get_application(current_user, application_id)
+    application = scope.get_application(current_user, application_id, for_change=True)
     form = StepForm(prefix=step)
     if form.validate_on_submit():
         try:
