@@ -106,13 +106,14 @@ def record(
     return audit_event
 
 
-def record_list_view(young_person_ids: Iterable[int], *, object_type: str = "young_person") -> None:
-    """One event per young person shown in a list: each of them may ask who saw them."""
+def record_list_view(young_person_ids: Iterable[int], *, object_type: str = "young_person",
+                     action: Action = Action.LIST) -> None:
+    """One event per young person shown in a list (or exported): each of them may ask who saw them."""
     ids = sorted(set(young_person_ids))
     if not ids or _building_demo.get():
         return
     common = {
-        "at": utcnow(), "action": str(Action.LIST), "object_type": object_type, "success": True,
+        "at": utcnow(), "action": str(action), "object_type": object_type, "success": True,
         **_actor_fields(None), **_request_fields(),
     }
     db.session.execute(

@@ -164,6 +164,7 @@ def age_limit_in_force(day: date, rules: tuple[AgeLimitRule, ...] = AGE_LIMIT_RU
 class Entitlement(enum.StrEnum):
     MANDATORY = "mandatory"
     DISCRETIONARY = "discretionary"  # the county may still give aftercare
+    NOT_POSSIBLE = "not_possible"  # past the age limit: aftercare has ended
 
 
 OPEN_CARE_MINIMUM_MONTHS = 6
@@ -181,6 +182,26 @@ def aftercare_entitlement(
         if placement_end >= six_months_later:
             return Entitlement.MANDATORY
     return Entitlement.DISCRETIONARY
+
+
+def aftercare_available(birth: date, day: date, rules: tuple[AgeLimitRule, ...] = AGE_LIMIT_RULES) -> bool:
+    """Aftercare ends *on* its end day (the 23rd birthday): the day before is the last day."""
+    return day < aftercare_ends_on(birth, rules)
+
+
+def entitlement_on(
+    day: date, birth: date, placement_type: str, placement_start: date | None, placement_end: date | None,
+    placed_alone: bool,
+) -> Entitlement:
+    """Entitlement on ``day``: ``NOT_POSSIBLE`` past the dated age limit, else as 75 § says.
+
+    The age limit depends on the birth date and the law in force, never on when the
+    placement ended: a placement that ended in 2023 gives no longer aftercare than one
+    that ended in 2024.
+    """
+    if not aftercare_available(birth, day):
+        return Entitlement.NOT_POSSIBLE
+    return aftercare_entitlement(placement_type, placement_start, placement_end, placed_alone)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -261,6 +282,17 @@ HOUSING_LACK_BAND = 1  # 35 §: a recorded lack of housing must be met without d
 def minimum_urgency_band(housing_lack_recorded: bool) -> int:
     """The least urgent band an application may have; a recorded lack of housing is acute."""
     return HOUSING_LACK_BAND if housing_lack_recorded else URGENCY_BANDS[-1]
+
+
+# What makes a case acute or high (the county's published urgency policy, by band).
+ACUTE_CARE_ENDS_WITHIN = timedelta(days=14)  # band 1: care ends this soon and there is no home
+HIGH_ENDS_WITHIN = timedelta(days=90)  # band 2: care or housing ends this soon
+URGENCY_GROUND_BANDS = {
+    "no_home": 1, "unsafe_home": 1, "care_ends_no_home": 1,  # acute
+    "care_ends_soon": 2, "housing_ends_soon": 2,  # high
+}
+CARE_ENDS_GROUNDS = {"care_ends_no_home": ACUTE_CARE_ENDS_WITHIN, "care_ends_soon": HIGH_ENDS_WITHIN}
+MAX_HOUSEHOLD = 6  # the largest household a supported-housing place is let to
 
 
 # --------------------------------------------------------------------------- audit retention

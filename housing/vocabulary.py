@@ -33,6 +33,16 @@ URGENCY_BANDS = {
     3: _l("3 – standard"),
 }
 
+# Why an application is acute (band 1) or high (band 2); which band each belongs to is
+# policy data in housing.rules.URGENCY_GROUND_BANDS.
+URGENCY_GROUNDS = {
+    "no_home": _l("No home now"),
+    "unsafe_home": _l("Current home is unsafe"),
+    "care_ends_no_home": _l("Care ends within 14 days and there is no home"),
+    "care_ends_soon": _l("Care ends within 90 days"),
+    "housing_ends_soon": _l("Current housing ends within 90 days"),
+}
+
 UNIT_TYPES = {
     "supported_housing_unit": _l("Supported housing unit"),
     "training_flats": _l("Training flats"),
@@ -124,6 +134,19 @@ APPLICATION_STATUSES = {
     "housed": _l("Housed"),
     "withdrawn": _l("Withdrawn"),
     "closed": _l("Closed"),
+}
+
+# The steps of an application's life (housing.services.applications.TRANSITIONS).
+APPLICATION_STEPS = {
+    "submit": _l("Send the application"),
+    "return_with_question": _l("Return with a question"),
+    "answer_and_resubmit": _l("Answer and send again"),
+    "waitlist": _l("Put on the waiting list"),
+    "withdraw": _l("Withdraw the application"),
+    "close": _l("Close the application"),
+    "mark_offered": _l("Record an offer"),
+    "back_to_waitlist": _l("Return to the waiting list"),
+    "mark_housed": _l("Record the move to a home"),
 }
 
 

@@ -115,3 +115,45 @@ def make_application(person: YoungPerson, status: ApplicationStatus = Applicatio
     db.session.add(application)
     db.session.flush()
     return application
+
+
+def application_data(**overrides: Any) -> dict[str, Any]:
+    """What a social worker enters for a complete, standard (band 3) application."""
+    from housing.services.applications import WishInput
+
+    data: dict[str, Any] = dict(
+        support_level=2, needs=["mental_health"], support_hours=4, urgency_band=3, urgency_ground=None,
+        urgency_reason=None, need_since=date.today() - timedelta(days=30), max_distance_km=30, household_size=1,
+        needs_accessible=False, acceptable_unit_types=[], own_words="Haluan asua lähellä koulua.", consent=True,
+        wishes=[WishInput(municipality="837")], not_with_add=[],
+    )
+    data.update(overrides)
+    return data
+
+
+def apply_for(person: YoungPerson, status: ApplicationStatus = ApplicationStatus.WAITLISTED,
+              coordinator: User | None = None, **data: Any) -> Application:
+    """An application made through the service and taken to ``status`` the way people would."""
+    from housing.services import applications as service
+
+    worker = db.session.get(User, person.responsible_worker_id)
+    coordinator = coordinator or make_user(Role.COORDINATOR, person.placing_county_id)
+    today = date.today()
+    application = service.create_draft(worker, person, application_data(**data), today)
+    if status == ApplicationStatus.DRAFT:
+        return application
+    if status == ApplicationStatus.WITHDRAWN:
+        service.withdraw(worker, application, "Ei enää tarvetta.")
+        return application
+    service.submit(worker, application, today)
+    if status == ApplicationStatus.RETURNED:
+        service.return_with_question(coordinator, application, "Tarkenna tuen tarve.")
+    elif status == ApplicationStatus.CLOSED:
+        service.close(coordinator, application, "Muutti toiselle alueelle.")
+    elif status != ApplicationStatus.SUBMITTED:
+        service.waitlist(coordinator, application, today, "Tarkistettu.")
+        if status in (ApplicationStatus.OFFERED, ApplicationStatus.HOUSED):
+            service.mark_offered(coordinator, application)
+        if status == ApplicationStatus.HOUSED:
+            service.mark_housed(worker, application)
+    return application

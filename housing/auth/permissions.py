@@ -30,13 +30,17 @@ KEEP_CLIENT_RECORDS = READ_RESIDENTS | {
     "young_person.edit",
     "young_person.show_identity_code",
 }
+# Housing applications: the responsible worker applies, the county's coordinator reviews.
+HANDLE_APPLICATIONS = frozenset({"application.list", "application.view", "application.edit", "application.sheet"})
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # Administrators never open client records: they manage accounts and answer
     # data-protection requests from the audit log.
     Role.ADMIN: frozenset({"dashboard.view", "user.manage", "audit.search", "audit.person_report"}),
-    Role.COORDINATOR: KEEP_CLIENT_RECORDS | {"unit.create", "unit.edit", "place.edit"},
-    Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | {"audit.person_report"},
+    Role.COORDINATOR: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | {
+        "unit.create", "unit.edit", "place.edit", "application.review", "waitlist.view", "waitlist.export"},
+    Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | {
+        "audit.person_report", "application.create", "application.submit"},
     Role.UNIT_MANAGER: READ_RESIDENTS,
     Role.UNIT_STAFF: READ_RESIDENTS,
 }

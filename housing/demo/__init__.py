@@ -5,11 +5,12 @@ data is fictional: names are drawn at random, identity codes use the temporary i
 numbers 900–999 that are never given to a person, phone numbers are made up. Dates are
 relative to today, so the demo always looks current; the random source has a fixed seed.
 
-Accounts, units and places, and the young people are made through their services
-(``services.accounts``, ``services.units``, ``services.young_people``), so the demo holds
-only states the product can reach. Applications, offers, tenancies and support are still
-written directly until their services exist. Seeding is not a user processing client data,
-so it writes no audit events (``audit.building_demo``). The caller commits.
+Accounts, units and places, the young people and their housing applications are made
+through their services (``services.accounts``, ``services.units``, ``services.young_people``,
+``services.applications``), so the demo holds only states the product can reach. Offers,
+tenancies and support are still written directly until their services exist. Seeding is
+not a user processing client data, so it writes no audit events (``audit.building_demo``).
+The caller commits.
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@
 
 Each application's history is drawn backwards from its latest event (which is always in
 the past), so dates never run into the future and every offer, acceptance and move-in
-happens in order.
+happens in order. The applications are then made through ``housing.services.applications``
+step by step, on the days the history says (a draft, its submission, a question and an
+answer, the waiting list, an offer …), so the demo only holds states the product reaches.
+Offers themselves are still written here until the offers work gives them a service.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from housing import rules
+from housing import audit, rules
 from housing.demo.context import DISTRICTS, HOME_MUNICIPALITIES, Demo, km_between
 from housing.demo.stories import Kind, Story
 from housing.demo.texts import (
@@ -23,6 +26,7 @@ from housing.demo.texts import (
     FAMILY_OWN_WORDS,
     OWN_WORDS,
     REPLACED_REASON,
+    RETURN_ANSWERS,
     RETURN_REASONS,
     URGENCY_REASONS,
     WAITLIST_REASON,
@@ -32,8 +36,6 @@ from housing.extensions import db
 from housing.models import (
     Application,
     ApplicationStatus,
-    ApplicationStatusChange,
-    LocationWish,
     Offer,
     OfferStatus,
     Place,
@@ -41,6 +43,8 @@ from housing.models import (
     UnitType,
     YoungPerson,
 )
+from housing.services import applications as service
+from housing.services.applications import WishInput
 from housing.vocabulary import SERVICES
 
 Status = ApplicationStatus
@@ -63,12 +67,14 @@ WAITLISTED_SINCE_DAYS = {1: (1, 40), 2: (5, 150), 3: (10, 240)}
 OFFER_AFTER_DAYS = {1: (2, 20), 2: (10, 60), 3: (20, 120)}  # from waitlisting to an offer, by band
 RESPOND_WITHIN = timedelta(days=14)
 HOUSING_LACK_SHARE = 0.75  # of acute applications: the rest are acute for safety
+UNFINISHED_SHARE = 0.5  # of drafts: some facts still missing
 RETURNED_BEFORE_SHARE = 0.15  # applications that went back to the worker once before
 EARLIER_APPLICATIONS = {"PI": (Status.WITHDRAWN,) * 3 + (Status.CLOSED,) * 3,
                         "HKI": (Status.WITHDRAWN, Status.CLOSED)}
 OFFER_DETOURS = {"PI": (OfferStatus.DECLINED,) * 3 + (OfferStatus.EXPIRED,), "HKI": (OfferStatus.DECLINED,)}
 SUPPORT_HOURS = {1: (1, 3), 2: (3, 5), 3: (5, 8), 4: (8, 12)}
 MAX_DISTANCES_KM = (20, 25, 30, 40, 50)
+AFTER_THE_END = timedelta(days=4)  # an application of someone past the age limit ends this soon after it
 
 
 @dataclass(frozen=True)
@@ -96,12 +102,13 @@ def build_applications(demo: Demo, stories: list[Story]) -> int:
     statuses = _final_statuses(stories)
     outlines = [_outline(demo, story, statuses[id(story)], detours.get(id(story)))
                 for story in stories if id(story) in statuses]
-    outlines += _earlier_outlines(demo, stories, outlines)
-    for outline in outlines:
-        outline.story.applications.append(_application(demo, outline))
-    _not_with_pairs(demo, stories)
-    db.session.add_all(app for story in stories for app in story.applications)
-    return len(outlines)
+    earlier = _earlier_outlines(demo, stories, outlines)
+    not_with = _not_with_pairs(demo, stories)
+    db.session.flush()  # the services look people up
+    with audit.building_demo():
+        for outline in earlier + outlines:  # an earlier application has ended before the next one is made
+            outline.story.applications.append(_application(demo, outline, not_with.get(id(outline.story), [])))
+    return len(outlines) + len(earlier)
 
 
 def _final_statuses(stories: list[Story]) -> dict[int, Status]:
@@ -142,10 +149,11 @@ def _steps(demo: Demo, story: Story, status: Status, band: int, detour: OfferSta
         return steps
     steps.append(Step(Status.SUBMITTED, False, (1, 10)))
     if status == Status.RETURNED or demo.rng.random() < RETURNED_BEFORE_SHARE:
-        steps.append(Step(Status.RETURNED, True, (2, 7), demo.rng.choice(RETURN_REASONS)))
+        question = demo.rng.randrange(len(RETURN_REASONS))
+        steps.append(Step(Status.RETURNED, True, (2, 7), RETURN_REASONS[question]))
         if status == Status.RETURNED:
             return steps
-        steps.append(Step(Status.SUBMITTED, False, (3, 12)))
+        steps.append(Step(Status.SUBMITTED, False, (3, 12), RETURN_ANSWERS[question]))
     if status == Status.SUBMITTED:
         return steps
     if status == Status.WITHDRAWN and demo.rng.random() < 0.4:  # withdrawn before it reached the list
@@ -186,7 +194,12 @@ def _latest_day(demo: Demo, story: Story, status: Status, band: int) -> date:
     if status == Status.HOUSED:
         return demo.days_ago(demo.rng.randint(1, 5))  # accepted lately; moves in soon
     low, high = WAITLISTED_SINCE_DAYS[band] if status == Status.WAITLISTED else LATEST_EVENT_DAYS[status]
-    return demo.days_ago(demo.rng.randint(low, high))
+    latest = demo.days_ago(demo.rng.randint(low, high))
+    aftercare_ends = rules.aftercare_ends_on(story.person.birth_date)
+    if status in (Status.WITHDRAWN, Status.CLOSED) and latest > aftercare_ends + AFTER_THE_END:
+        # It ended at the age limit: every step before the last one came while aftercare lasted.
+        latest = min(aftercare_ends + timedelta(days=demo.rng.randint(0, AFTER_THE_END.days)), demo.days_ago(1))
+    return latest
 
 
 def _days(demo: Demo, steps: list[Step], latest: date) -> list[date]:
@@ -208,10 +221,10 @@ def _earlier_outlines(demo: Demo, stories: list[Story], outlines: list[Outline])
     return earlier
 
 
-# --------------------------------------------------------------------------- the rows
+# --------------------------------------------------------------------------- through the service
 
 
-def _application(demo: Demo, outline: Outline) -> Application:
+def _application(demo: Demo, outline: Outline, not_with: list[YoungPerson]) -> Application:
     story, person = outline.story, outline.story.person
     unit = story.unit if story.kind in (Kind.HOUSED, Kind.HOUSED_FUTURE, Kind.OFFERED) else None
     level = demo.rng.randint(max(1, unit.support_level - 1), unit.support_level) if unit else _support_level(demo)
@@ -219,23 +232,55 @@ def _application(demo: Demo, outline: Outline) -> Application:
     lacks_housing = outline.band == 1 and demo.rng.random() < HOUSING_LACK_SHARE
     if lacks_housing and _is_current(outline):  # 35 §: recorded on the person; it keeps the case acute
         person.housing_lack_recorded_on = need_since
-    application = Application(
-        young_person=person, created_by=story.worker, status=outline.status, support_level=level,
-        needs=_needs(demo, person, unit), support_hours=demo.rng.randint(*SUPPORT_HOURS[level]),
-        urgency_band=outline.band, urgency_reason=_urgency_reason(demo, outline.band, lacks_housing),
-        need_since=need_since,
-        household_size=1 + person.children_in_household,
-        needs_accessible=_needs_accessible(demo, story, unit), acceptable_unit_types=_unit_types(demo, person, unit),
-        own_words=_own_words(demo, person), tiebreak=demo.rng.random(),
-        created_at=demo.moment(outline.days[0]),
-    )
-    application.consent = outline.status != Status.DRAFT or demo.rng.random() < 0.5
-    application.consent_on = outline.days[0] if application.consent else None
-    application.wishes = _wishes(demo, story, unit)
-    application.max_distance_km = _max_distance(demo, application.wishes, unit)
-    _record_history(demo, outline, application)
+    ground = _urgency_ground(outline.band, lacks_housing)
+    wishes = _wishes(demo, story, unit)
+    data = {
+        "support_level": level, "needs": _needs(demo, person, unit),
+        "support_hours": demo.rng.randint(*SUPPORT_HOURS[level]), "urgency_band": outline.band,
+        "urgency_ground": ground, "urgency_reason": demo.rng.choice(URGENCY_REASONS[ground]) if ground else None,
+        "need_since": need_since, "household_size": 1 + person.children_in_household,
+        "needs_accessible": _needs_accessible(demo, story, unit),
+        "acceptable_unit_types": _unit_types(demo, person, unit), "own_words": _own_words(demo, person),
+        "consent": outline.status != Status.DRAFT or demo.rng.random() < 0.5, "wishes": wishes,
+        "max_distance_km": _max_distance(demo, wishes, unit),
+        "not_with_add": [other.identity_code for other in not_with],
+    }
+    if outline.status == Status.DRAFT and demo.rng.random() < UNFINISHED_SHARE:
+        data.update(need_since=None, support_level=None)  # a draft may be half-filled
+    application = service.create_draft(story.worker, person, data, outline.days[0],
+                                       at=demo.moment(outline.days[0]))
+    # Drawn from the demo's seeded source, so every run builds the same queue.
+    application.tiebreak = demo.rng.random()
+    _take_steps(demo, outline, application)
+    application.updated_at = application.status_changes[-1].at
     _make_offers(demo, outline, application)
     return application
+
+
+def _take_steps(demo: Demo, outline: Outline, application: Application) -> None:
+    """Every step after the draft, by the person the history names, on its day."""
+    coordinator, worker = demo.coordinators[outline.story.county_id], outline.story.worker
+    for step, day in zip(outline.steps[1:], outline.days[1:], strict=True):
+        at, actor = demo.moment(day), coordinator if step.by_coordinator else worker
+        previous = application.status
+        if step.status == Status.SUBMITTED and previous == Status.RETURNED:
+            service.answer_and_resubmit(worker, application, step.reason, day, at=at)
+        elif step.status == Status.SUBMITTED:
+            service.submit(worker, application, day, at=at)
+        elif step.status == Status.RETURNED:
+            service.return_with_question(coordinator, application, step.reason, at=at)
+        elif step.status == Status.WAITLISTED and previous == Status.OFFERED:
+            service.back_to_waitlist(actor, application, step.reason, at=at)
+        elif step.status == Status.WAITLISTED:
+            service.waitlist(coordinator, application, day, step.reason, at=at)
+        elif step.status == Status.OFFERED:
+            service.mark_offered(coordinator, application, at=at)
+        elif step.status == Status.HOUSED:
+            service.mark_housed(worker, application, at=at)
+        elif step.status == Status.WITHDRAWN:
+            service.withdraw(worker, application, step.reason, at=at)
+        elif step.status == Status.CLOSED:
+            service.close(coordinator, application, step.reason, at=at)
 
 
 def _support_level(demo: Demo) -> int:
@@ -253,13 +298,13 @@ def _needs(demo: Demo, person: YoungPerson, unit: Unit | None) -> list[str]:
     return sorted(needs)
 
 
-def _urgency_reason(demo: Demo, band: int, lacks_housing: bool) -> str | None:
-    """Acute and high urgency need a reason; most acute ones lack housing, the rest are unsafe."""
+def _urgency_ground(band: int, lacks_housing: bool) -> str | None:
+    """Acute applications mostly lack a home (the rest are unsafe); high ones have housing ending."""
     if band == 3:
         return None
     if band == 2:
-        return demo.rng.choice(URGENCY_REASONS[2])
-    return demo.rng.choice(URGENCY_REASONS[1][:3] if lacks_housing else URGENCY_REASONS[1][3:])
+        return "housing_ends_soon"
+    return "no_home" if lacks_housing else "unsafe_home"
 
 
 def _is_current(outline: Outline) -> bool:
@@ -292,60 +337,42 @@ def _own_words(demo: Demo, person: YoungPerson) -> str | None:
     return demo.rng.choice(words["sv" if person.language == "sv" else "fi"])
 
 
-def _wishes(demo: Demo, story: Story, unit: Unit | None) -> list[LocationWish]:
-    """One to three ranked wishes: municipalities (at their centroid) or named districts."""
+def _wishes(demo: Demo, story: Story, unit: Unit | None) -> list[WishInput]:
+    """One to three ranked wishes: municipalities or named districts in one."""
     anchor = unit.municipality_code if unit else story.person.municipality_code
     others = [code for code, _ in HOME_MUNICIPALITIES[story.county_id] if code != anchor]
     districts = list(DISTRICTS.get(anchor, ()))
     demo.rng.shuffle(others)
     demo.rng.shuffle(districts)
-    wishes = [_district_wish(demo, anchor, districts.pop()) if districts and demo.rng.random() < 0.4
-              else _municipality_wish(demo, anchor)]
+    wishes = [_district_wish(anchor, districts.pop()) if districts and demo.rng.random() < 0.4
+              else WishInput(municipality=anchor)]
     for _ in range(demo.rng.choice((0, 1, 1, 2))):
         if others:
-            wishes.append(_municipality_wish(demo, others.pop()))
+            wishes.append(WishInput(municipality=others.pop()))
         elif districts:
-            wishes.append(_district_wish(demo, anchor, districts.pop()))
-    for rank, wish in enumerate(wishes):
-        wish.rank = rank
+            wishes.append(_district_wish(anchor, districts.pop()))
     return wishes
 
 
-def _municipality_wish(demo: Demo, code: str) -> LocationWish:
-    municipality = demo.municipalities[code]
-    return LocationWish(municipality_code=code, lat=municipality.lat, lon=municipality.lon)
-
-
-def _district_wish(demo: Demo, code: str, district: tuple[str, float, float]) -> LocationWish:
+def _district_wish(code: str, district: tuple[str, float, float]) -> WishInput:
     name, lat, lon = district
-    return LocationWish(label=f"{name}, {demo.municipalities[code].name_fi}", lat=lat, lon=lon)
+    return WishInput(municipality=code, label=name, lat=lat, lon=lon)
 
 
-def _max_distance(demo: Demo, wishes: list[LocationWish], unit: Unit | None) -> int:
+def _max_distance(demo: Demo, wishes: list[WishInput], unit: Unit | None) -> int:
     """For a place offered or let, its unit lies within reach of the first wish."""
     distance = demo.rng.choice(MAX_DISTANCES_KM)
     if unit is not None:
-        distance = max(distance, math.ceil(km_between(wishes[0].lat, wishes[0].lon, unit.lat, unit.lon)) + 5)
+        first = wishes[0]
+        lat, lon = (first.lat, first.lon) if first.lat is not None else _centre(demo, first.municipality)
+        distance = max(distance, math.ceil(km_between(lat, lon, unit.lat, unit.lon)) + 5)
     return distance
 
 
-def _record_history(demo: Demo, outline: Outline, application: Application) -> None:
-    coordinator, worker = demo.coordinators[outline.story.county_id], outline.story.worker
-    previous = None
-    for step, day in zip(outline.steps, outline.days, strict=True):
-        at = application.created_at if previous is None else demo.moment(day)
-        application.status_changes.append(ApplicationStatusChange(
-            from_status=previous, to_status=step.status, at=at, reason=step.reason,
-            by=coordinator if step.by_coordinator else worker,
-        ))
-        if step.status == Status.SUBMITTED:
-            application.submitted_at = at
-        if step.status == Status.WAITLISTED and application.waitlisted_at is None:
-            application.waitlisted_at = at
-        if step.status == Status.CLOSED:
-            application.closed_reason = step.reason
-        previous = step.status
-    application.updated_at = application.status_changes[-1].at
+def _centre(demo: Demo, code: str) -> tuple[float, float]:
+    """Where a municipality wish points: its reference centroid (as the service stores it)."""
+    municipality = demo.municipalities[code]
+    return municipality.lat, municipality.lon
 
 
 def _make_offers(demo: Demo, outline: Outline, application: Application) -> None:
@@ -358,7 +385,7 @@ def _make_offers(demo: Demo, outline: Outline, application: Application) -> None
         kept = answer is None or answer.to_status == Status.HOUSED  # pending now, or accepted
         place = outline.story.place if kept else _declined_place(demo, outline.story)
         offer = Offer(application=application, place=place, sent_at=change.at, created_at=change.at,
-                      respond_by=change.at.date() + RESPOND_WITHIN, created_by_id=change.by.id)
+                      respond_by=change.at.date() + RESPOND_WITHIN, created_by_id=change.by_id)
         if answer is None:
             offer.status = OfferStatus.PENDING
         elif answer.to_status == Status.HOUSED:
@@ -387,14 +414,14 @@ def _declined_place(demo: Demo, story: Story) -> Place:
     return demo.rng.choice(fitting)
 
 
-def _not_with_pairs(demo: Demo, stories: list[Story]) -> None:
-    """For safety, a few must not live in the same unit as a named person."""
+def _not_with_pairs(demo: Demo, stories: list[Story]) -> dict[int, list[YoungPerson]]:
+    """For safety, a few on the waiting list must not live in the same unit as a named person."""
     waiting = {county: [s for s in stories if s.kind == Kind.WAITLISTED and s.county_id == county]
                for county in ("PI", "HKI")}
     pi_residents = [s for s in stories if s.kind == Kind.RESIDENT and s.county_id == "PI"]
     first, second, third, fourth = demo.rng.sample(waiting["PI"], 4)
-    first.applications[0].not_with.append(second.person)
-    third.applications[0].not_with.append(demo.rng.choice(pi_residents).person)
-    fourth.applications[0].not_with.append(first.person)
     helsinki_one, helsinki_two = demo.rng.sample(waiting["HKI"], 2)
-    helsinki_one.applications[0].not_with.append(helsinki_two.person)
+    return {
+        id(first): [second.person], id(third): [demo.rng.choice(pi_residents).person], id(fourth): [first.person],
+        id(helsinki_one): [helsinki_two.person],
+    }

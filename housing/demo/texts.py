@@ -90,26 +90,36 @@ FAMILY_OWN_WORDS = {
     "sv": ("Jag vill bo med mitt barn nära rådgivningen och daghemmet.",),
 }
 
+# Why an acute (band 1) or high (band 2) application is urgent, by its ground.
 URGENCY_REASONS = {
-    1: (
+    "no_home": (
         "Nuorella ei ole asuntoa: asuu tilapäisesti kaverin sohvalla.",
         "Sijoitus päättynyt ja asunto puuttuu; asunnon puute kirjattu (LsL 35 §).",
         "Häädetty vuokra-asunnosta, yöpyy hätämajoituksessa.",
-        "Väkivallan uhka nykyisessä asumisessa, tarvitsee turvallisen asunnon heti.",
     ),
-    2: (
-        "Sijoitus päättyy kahden kuukauden kuluttua, asuntoa ei ole.",
+    "unsafe_home": (
+        "Väkivallan uhka nykyisessä asumisessa, tarvitsee turvallisen asunnon heti.",
+        "Asuu vanhempansa luona; tilanne on muuttunut turvattomaksi.",
+    ),
+    "housing_ends_soon": (
         "Nykyinen vuokrasopimus päättyy kuun lopussa.",
-        "Asuu vanhempansa luona, tilanne kuormittava ja riitainen.",
-        "Vointi heikentynyt yksin asuessa; tarvitsee tiiviimpää tukea.",
-        "Odottaa lasta: tarvitsee perheasunnon ennen laskettua aikaa.",
+        "Tukiasunnon vuokrasopimus päättyy kahden kuukauden kuluttua, uutta asuntoa ei ole.",
+        "Asuu opiskelija-asuntolassa, jonka asumisoikeus päättyy keväällä.",
+        "Odottaa lasta, ja nykyinen yksiö on irtisanottu: tarvitsee perheasunnon ennen laskettua aikaa.",
     ),
 }
+# The coordinator's question, and the social worker's answer when sending the application again.
 RETURN_REASONS = (
     "Tuen tarpeen kuvaus puuttuu, tarkenna.",
     "Nuoren suostumus puuttuu.",
     "Asiakassuunnitelma on yli vuoden vanha: päivitä ennen jonoon hyväksymistä.",
     "Sijaintitoiveet ovat epäselvät, tarkenna.",
+)
+RETURN_ANSWERS = (
+    "Tuen tarve tarkennettu: tarvitsee apua raha-asioissa ja arjen rytmissä.",
+    "Suostumus pyydetty ja kirjattu tapaamisessa.",
+    "Asiakassuunnitelma päivitetty nuoren kanssa.",
+    "Toiveet tarkennettu: ensisijaisesti lähellä opiskelupaikkaa.",
 )
 WITHDRAW_REASONS = (
     "Nuori ei halua enää tuettua asumista.",

@@ -9,7 +9,9 @@ from housing.models.allocation import (
     RoundStatus,
 )
 from housing.models.applications import (
+    OPEN_STATUSES,
     Application,
+    ApplicationEdit,
     ApplicationStatus,
     ApplicationStatusChange,
     LocationWish,
@@ -35,7 +37,8 @@ from housing.models.units import Place, Unit, UnitType
 from housing.models.users import Role, RoleChangeRequest, RoleChangeStatus, User, user_units
 
 __all__ = [
-    "AllocationRound", "Application", "ApplicationStatus", "ApplicationStatusChange", "AuditEvent",
+    "AllocationRound", "Application", "ApplicationEdit", "ApplicationStatus", "ApplicationStatusChange", "AuditEvent",
+    "OPEN_STATUSES",
     "BackgroundJob", "JobStatus",
     "Base", "County", "CountyKind", "LocationWish", "LoginThrottle", "MoveKind", "MoveRequest",
     "MoveStatus", "Municipality", "Offer", "OfferStatus", "Place", "PlacementType", "Proposal",

@@ -2,7 +2,12 @@
 
 Status flow: draft → submitted → (returned ↔ submitted) → waitlisted → offered → housed,
 and withdrawn or closed (with a reason) from any open state. Every change of status is
-kept in ``ApplicationStatusChange`` with who, when and why.
+kept in ``ApplicationStatusChange`` with who, when and why; every change of content after
+the first submission is a numbered ``ApplicationEdit`` (who, when, which fields, before and
+after). ``housing.services.applications`` is the only writer of both.
+
+A draft may be half-filled, so the facts a submission requires are nullable here and
+checked by the service when the application is submitted.
 """
 
 from __future__ import annotations
@@ -73,12 +78,13 @@ class Application(Timestamped, Base):
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_type(ApplicationStatus, "application_status"), default=ApplicationStatus.DRAFT, index=True
     )
-    support_level: Mapped[int] = mapped_column(Integer)
+    support_level: Mapped[int | None] = mapped_column(Integer)
     needs: Mapped[list[str]] = mapped_column(JSON, default=list)  # housing.vocabulary.SERVICES
     support_hours: Mapped[int] = mapped_column(Integer, default=0)  # per week
     urgency_band: Mapped[int] = mapped_column(Integer, default=3)  # 1 acute, 2 high, 3 standard
+    urgency_ground: Mapped[str | None] = mapped_column(String(30))  # housing.vocabulary.URGENCY_GROUNDS
     urgency_reason: Mapped[str | None] = mapped_column(Text)
-    need_since: Mapped[date] = mapped_column(Date)
+    need_since: Mapped[date | None] = mapped_column(Date)
     max_distance_km: Mapped[int] = mapped_column(Integer, default=30)
     household_size: Mapped[int] = mapped_column(Integer, default=1)
     needs_accessible: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -102,6 +108,19 @@ class Application(Timestamped, Base):
         back_populates="application", order_by="ApplicationStatusChange.at",
         cascade="all, delete-orphan",
     )
+    edits: Mapped[list[ApplicationEdit]] = relationship(
+        back_populates="application", order_by="ApplicationEdit.version", cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+OPEN_STATUSES = frozenset({
+    ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED,
+    ApplicationStatus.WAITLISTED, ApplicationStatus.OFFERED,
+})
 
 
 class LocationWish(Base):
@@ -141,4 +160,28 @@ class ApplicationStatusChange(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
     application: Mapped[Application] = relationship(back_populates="status_changes")
+    by: Mapped[User | None] = relationship()
+
+
+class ApplicationEdit(Base):
+    """One saved change of a submitted application: its number, who, when and what changed.
+
+    ``changes`` maps each changed field to ``[before, after]`` in plain JSON (codes, ISO
+    dates, ids), so the coordinator sees exactly what the worker changed after submitting.
+    """
+
+    __tablename__ = "application_edits"
+    __table_args__ = (UniqueConstraint("application_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)  # 1 = the first change after submission
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[ApplicationStatus] = mapped_column(enum_type(ApplicationStatus, "edit_status"))
+    changes: Mapped[dict[str, list]] = mapped_column(JSON)
+
+    application: Mapped[Application] = relationship(back_populates="edits")
     by: Mapped[User | None] = relationship()

@@ -23,3 +23,11 @@ class RuleViolation(ValueError):
         self.message = message
         self.field = field
         self.audit_event = audit_event
+
+
+class RuleViolations(RuleViolation):
+    """Several refusals at once (submitting checks everything), each for its own field."""
+
+    def __init__(self, violations: list[RuleViolation]):
+        super().__init__(violations[0].message, violations[0].field)
+        self.violations = violations

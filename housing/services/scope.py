@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, or_, select
 
 from housing.extensions import db
-from housing.models import Place, Role, Tenancy, Unit, User, YoungPerson
+from housing.models import Application, Place, Role, Tenancy, Unit, User, YoungPerson
 from housing.services.errors import NotVisible
 
 
@@ -100,3 +100,27 @@ def sees_resident_list(user: User, unit: Unit) -> bool:
     if user.role == Role.COORDINATOR:
         return unit.county_id == user.county_id
     return user.role.works_in_units and unit.id in user.unit_ids
+
+
+def handles_applications_of(user: User, person: YoungPerson) -> bool:
+    """Housing applications: the young person's responsible worker and their county's coordinator."""
+    if user.role == Role.SOCIAL_WORKER:
+        return person.responsible_worker_id == user.id
+    return user.role == Role.COORDINATOR and user.county_id is not None and person.placing_county_id == user.county_id
+
+
+def application_condition(user: User) -> ColumnElement[bool]:
+    """Applications whose young person the user handles (join ``YoungPerson`` in the query)."""
+    if user.role in (Role.SOCIAL_WORKER, Role.COORDINATOR):
+        return young_person_condition(user)
+    return false()
+
+
+def get_application(user: User, application_id: int, for_change: bool = False) -> Application:
+    """``for_change``: lock the row until the commit, so two people cannot take a step at once."""
+    query = (select(Application).join(YoungPerson, YoungPerson.id == Application.young_person_id)
+             .where(Application.id == application_id, application_condition(user)))
+    application = db.session.scalar(query.with_for_update(of=Application) if for_change else query)
+    if application is None:
+        raise NotVisible("application", application_id)
+    return application

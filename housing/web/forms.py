@@ -14,12 +14,16 @@ from housing.services.errors import RuleViolation
 
 
 def show_rule_violation(form: FlaskForm, violation: RuleViolation) -> None:
-    """Attach a service's refusal to its field, or show it above the form."""
-    field = getattr(form, violation.field, None) if violation.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(violation.message)]
-    else:
-        form.form_errors.append(str(violation.message))
+    """Attach a service's refusals to their fields, or show them above the form.
+
+    A field path such as ``wishes.0.municipality`` names the form field ``wishes_0_municipality``.
+    """
+    for one in getattr(violation, "violations", [violation]):
+        field = getattr(form, one.field.replace(".", "_"), None) if one.field else None
+        if field is not None:
+            field.errors = [*field.errors, str(one.message)]
+        else:
+            form.form_errors.append(str(one.message))
 
 
 def refuse_change(violation: RuleViolation, form: FlaskForm | None = None) -> None:
@@ -48,6 +52,14 @@ def save_form(form: FlaskForm, operation: Callable[[], Any], success: str, next_
     db.session.commit()
     flash(success, "success")
     return redirect(next_url(result))
+
+
+def rendered_and_committed(template: str, **context: Any) -> str:
+    """Render a page, then commit the reads it audited. In this order because a commit
+    expires every loaded object: rendering after it would load each row again."""
+    page = render_template(template, **context)
+    db.session.commit()
+    return page
 
 
 def form_page(template: str, form: FlaskForm, **context: Any) -> Any:

@@ -1,8 +1,9 @@
-"""Which language a page is shown in: the user's saved choice, then the session's."""
+"""Which language a page is shown in: the user's saved choice; before login, the language
+chosen on the page, else the browser's (Accept-Language) among ours, else the default."""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
@@ -15,4 +16,4 @@ def select_locale() -> str:
     chosen = session.get("language")
     if chosen in languages:
         return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

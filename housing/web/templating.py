@@ -17,6 +17,8 @@ from housing.auth.permissions import can
 NAVIGATION = (
     ("main.dashboard", _l("Front page"), "dashboard.view"),
     ("young_people.index", _l("Young people"), "young_person.list"),
+    ("applications.index", _l("Applications"), "application.list"),
+    ("waitlist.index", _l("Waiting list"), "waitlist.view"),
     ("units.index", _l("Units and places"), "unit.list"),
     ("admin.users", _l("Users"), "user.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.search"),

@@ -1,6 +1,6 @@
 """The law's rules: identity code, aftercare age limit, entitlement, caseload, client plan."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -121,3 +121,37 @@ def test_client_plan_is_flagged_when_missing_or_over_a_year_old():
 def test_recorded_lack_of_housing_makes_the_case_acute():
     assert rules.minimum_urgency_band(True) == 1
     assert rules.minimum_urgency_band(False) == 3
+
+
+def test_aftercare_ends_on_the_23rd_birthday_itself():
+    born = date(2004, 5, 10)
+    birthday_23 = date(2027, 5, 10)
+    facts = ("substitute_care", date(2015, 1, 1), date(2022, 5, 10), True)
+    assert rules.entitlement_on(birthday_23 - timedelta(days=1), born, *facts) == rules.Entitlement.MANDATORY
+    assert rules.entitlement_on(birthday_23, born, *facts) == rules.Entitlement.NOT_POSSIBLE
+    assert rules.aftercare_available(born, birthday_23 - timedelta(days=1))
+    assert not rules.aftercare_available(born, birthday_23)
+
+
+def test_the_age_limit_does_not_depend_on_when_the_placement_ended():
+    """Someone whose care ended in 2023 (limit 25 then) has the 2024 limit of 23 like anyone."""
+    born = date(2003, 9, 1)
+    ended_2023 = ("substitute_care", date(2012, 1, 1), date(2023, 3, 1), True)
+    ended_2024 = ("substitute_care", date(2012, 1, 1), date(2024, 3, 1), True)
+    for day in (date(2026, 8, 31), date(2026, 9, 1)):
+        assert rules.entitlement_on(day, born, *ended_2023) == rules.entitlement_on(day, born, *ended_2024)
+    assert rules.entitlement_on(date(2026, 8, 31), born, *ended_2023) == rules.Entitlement.MANDATORY
+    assert rules.entitlement_on(date(2026, 9, 1), born, *ended_2024) == rules.Entitlement.NOT_POSSIBLE
+    # Under the rule of 2020–2023 the same person would have kept aftercare until 25.
+    assert rules.entitlement_on(date(2023, 12, 31), date(1999, 1, 2), *ended_2023) == rules.Entitlement.MANDATORY
+
+
+def test_exactly_six_months_of_open_care_alone_is_enough():
+    day = date(2026, 1, 1)
+    born = date(2006, 1, 1)
+    exactly = ("open_care_placement", date(2024, 1, 31), date(2024, 7, 31), True)
+    a_day_short = ("open_care_placement", date(2024, 1, 31), date(2024, 7, 30), True)
+    month_end = ("open_care_placement", date(2024, 8, 31), date(2025, 2, 28), True)  # no 31 February
+    assert rules.entitlement_on(day, born, *exactly) == rules.Entitlement.MANDATORY
+    assert rules.entitlement_on(day, born, *a_day_short) == rules.Entitlement.DISCRETIONARY
+    assert rules.entitlement_on(day, born, *month_end) == rules.Entitlement.MANDATORY

@@ -9,7 +9,9 @@ import pytest
 from flask import Flask, url_for
 
 from housing.auth.permissions import declared_permission
+from housing.extensions import db
 from housing.models import Role
+from tests.factories import make_application
 
 ADMIN, COORD, SW, UM, US = (Role.ADMIN, Role.COORDINATOR, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.UNIT_STAFF)
 EVERYONE = frozenset(Role)
@@ -42,13 +44,27 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "admin.person_report_lookup": frozenset({ADMIN, SW}),
     "admin.person_report": frozenset({ADMIN, SW}),
     "admin.person_report_csv": frozenset({ADMIN, SW}),
+    "applications.index": frozenset({COORD, SW}),
+    "applications.create": frozenset({SW}),
+    "applications.detail": frozenset({COORD, SW}),
+    "applications.edit": frozenset({COORD, SW}),
+    "applications.sheet": frozenset({COORD, SW}),
+    "applications.return_with_question": frozenset({COORD}),
+    "applications.put_on_waitlist": frozenset({COORD}),
+    "applications.close": frozenset({COORD}),
+    "applications.withdraw": frozenset({SW}),
+    "waitlist.index": frozenset({COORD}),
+    "waitlist.export": frozenset({COORD}),
 }
 PUBLIC = {"static", "auth.login", "main.healthz", "main.set_language"}
 
 
 def _url_arguments(world) -> dict[str, int]:
+    application = make_application(world.person)
+    db.session.commit()
     return {"person_id": world.person.id, "unit_id": world.unit.id, "place_id": world.place.id,
-            "user_id": world.other_worker.id, "filename": "css/app.css", "change_id": 1, "decision": "reject"}
+            "user_id": world.other_worker.id, "application_id": application.id, "filename": "css/app.css",
+            "change_id": 1, "decision": "reject"}
 
 
 def _routes(app: Flask):
