@@ -9,7 +9,8 @@ itself; ``check_audit_committed`` (after each request) makes sure none is left b
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, has_request_context, request
@@ -22,6 +23,7 @@ from housing.models.audit import AuditEvent
 from housing.models.base import utcnow
 
 PENDING = "audit_pending"  # session.info key: events added but not yet committed
+SEEDING = "audit_seeding"  # session.info key: seed-demo is building its fictional county
 
 
 class Action(enum.StrEnum):
@@ -66,8 +68,10 @@ def record(
     success: bool = True,
     detail: dict[str, Any] | None = None,
     user: Any = None,
-) -> AuditEvent:
+) -> AuditEvent | None:
     """Add one event to the current session (the route commits it)."""
+    if db.session.info.get(SEEDING):
+        return None
     audit_event = AuditEvent(
         at=utcnow(),
         action=str(action),
@@ -87,7 +91,7 @@ def record(
 def record_list_view(young_person_ids: Iterable[int], *, object_type: str = "young_person") -> None:
     """One event per young person shown in a list: each of them may ask who saw them."""
     ids = sorted(set(young_person_ids))
-    if not ids:
+    if not ids or db.session.info.get(SEEDING):
         return
     common = {
         "at": utcnow(), "action": str(Action.LIST), "object_type": object_type, "success": True,
@@ -98,6 +102,17 @@ def record_list_view(young_person_ids: Iterable[int], *, object_type: str = "you
         [{**common, "object_id": str(pid), "young_person_id": pid} for pid in ids],
     )
     db.session.info[PENDING] = True
+
+
+@contextmanager
+def demo_seeding() -> Iterator[None]:
+    """``seed-demo`` builds its fictional county through the services, and no one processes
+    anyone's data meanwhile: their audit events are not written. For ``housing.demo`` only."""
+    db.session.info[SEEDING] = True
+    try:
+        yield
+    finally:
+        db.session.info.pop(SEEDING, None)
 
 
 def _clear_pending(session: Session) -> None:

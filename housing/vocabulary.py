@@ -99,19 +99,55 @@ REFERRAL_SERVICES = {
 
 VISIT_TYPES = {
     "home_visit": _l("Home visit"),
-    "office": _l("Meeting at the office"),
-    "outing": _l("Errand or outing together"),
     "phone": _l("Phone or video call"),
+    "accompanying": _l("Accompanying to a service"),
+    "group": _l("Group activity"),
 }
 
 VISIT_THEMES = {
     "housing": _l("Housing and home"),
     "finances": _l("Money"),
+    "studies_work": _l("Education and work"),
     "health": _l("Health and wellbeing"),
-    "studies_work": _l("Studies and work"),
-    "relationships": _l("Relationships"),
-    "daily_living": _l("Daily living"),
     "substance_use": _l("Substance use"),
+    "relationships": _l("Relationships"),
+    "parenting": _l("Parenting"),
+    "daily_living": _l("Daily living"),
+}
+
+VISIT_OUTCOMES = {
+    "done": _l("Done"),
+    "missed": _l("Missed: the young person was not reached"),
+    "cancelled": _l("Cancelled"),
+}
+
+CANCELLED_BY = {
+    "young_person": _l("The young person"),
+    "staff": _l("The unit's staff"),
+    "other": _l("Someone else (e.g. another service)"),
+}
+
+ABSENCE_REASONS = {
+    "annual_leave": _l("Annual leave"),
+    "sick_leave": _l("Sick leave"),
+    "training": _l("Training"),
+    "other": _l("Other absence"),
+}
+
+WEEKDAYS = {
+    0: _l("Monday"),
+    1: _l("Tuesday"),
+    2: _l("Wednesday"),
+    3: _l("Thursday"),
+    4: _l("Friday"),
+    5: _l("Saturday"),
+    6: _l("Sunday"),
+}
+
+SCHEDULE_STATUSES = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "superseded": _l("Replaced by a newer version"),
 }
 
 

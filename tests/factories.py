@@ -19,6 +19,8 @@ from housing.models import (
     Place,
     PlacementType,
     Role,
+    ShiftPattern,
+    SupportPlan,
     Tenancy,
     Unit,
     UnitType,
@@ -115,3 +117,29 @@ def make_application(person: YoungPerson, status: ApplicationStatus = Applicatio
     db.session.add(application)
     db.session.flush()
     return application
+
+
+WEEKDAY_SHIFTS = tuple((day, 8 * 60, 16 * 60) for day in range(5))
+
+
+def make_staff(unit: Unit, skills: tuple[str, ...] = (), shifts=WEEKDAY_SHIFTS, max_weekly_minutes: int | None = 1200,
+               **fields: Any) -> User:
+    """A unit's support worker with a weekly pattern: (weekday, start minute, end minute) rows."""
+    user = make_user(Role.UNIT_STAFF, unit.county_id, units=[unit], max_weekly_minutes=max_weekly_minutes,
+                     base_unit_id=unit.id, **fields)
+    user.skills = list(skills)
+    db.session.add_all(ShiftPattern(user_id=user.id, weekday=day, start_minute=start, end_minute=end)
+                       for day, start, end in shifts)
+    db.session.flush()
+    return user
+
+
+def make_plan(tenancy: Tenancy, key_worker: User | None, **fields: Any) -> SupportPlan:
+    values = dict(tenancy_id=tenancy.id, key_worker_id=key_worker.id if key_worker else None, visits_per_week=2,
+                  minutes_per_visit=60, skill_needed=None, preferred_times=[], goals="Arjen taidot.",
+                  valid_from=tenancy.move_in)
+    values.update(fields)
+    plan = SupportPlan(**values)
+    db.session.add(plan)
+    db.session.flush()
+    return plan

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, or_, select
 
 from housing.extensions import db
-from housing.models import Place, Role, Tenancy, Unit, User, YoungPerson
+from housing.models import Place, Role, Tenancy, Unit, User, VisitRecord, YoungPerson
 from housing.services.errors import NotVisible
 
 
@@ -85,3 +85,15 @@ def sees_resident_list(user: User, unit: Unit) -> bool:
     if user.role == Role.COORDINATOR:
         return unit.county_id == user.county_id
     return user.role.works_in_units and unit.id in user.unit_ids
+
+
+def visit_record_condition(user: User) -> ColumnElement[bool]:
+    """Visit records (and their notes): the unit's own staff, the responsible social worker
+    and the placing county's coordinator. Queries join ``YoungPerson``."""
+    if user.role == Role.SOCIAL_WORKER:
+        return YoungPerson.responsible_worker_id == user.id
+    if user.role == Role.COORDINATOR:
+        return YoungPerson.placing_county_id == user.county_id if user.county_id else false()
+    if user.role.works_in_units:
+        return VisitRecord.unit_id.in_(user.unit_ids) if user.unit_ids else false()
+    return false()
