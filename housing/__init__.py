@@ -68,10 +68,10 @@ def _load_user(user_id: str):
 def _register_web(app: Flask) -> None:
     from housing import audit
     from housing.auth.permissions import enforce
-    from housing.web import admin, auth, errors, main, security, units, young_people
+    from housing.web import admin, auth, errors, main, schedules, security, support, units, visits, young_people
     from housing.web.templating import install_template_helpers
 
-    for blueprint in (main.bp, auth.bp, admin.bp, units.bp, young_people.bp):
+    for blueprint in (main.bp, auth.bp, admin.bp, units.bp, young_people.bp, schedules.bp, support.bp, visits.bp):
         app.register_blueprint(blueprint)
     app.before_request(security.enforce_idle_timeout)
     app.before_request(enforce)

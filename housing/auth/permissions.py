@@ -31,14 +31,18 @@ KEEP_CLIENT_RECORDS = READ_RESIDENTS | {
     "young_person.show_identity_code",
 }
 
+# Support in the unit: the week's visits, the worker's day, and what happened on each visit.
+UNIT_SUPPORT_WORK = frozenset({"schedule.view", "visit.own_day", "visit.record", "visit.read_notes"})
+MANAGE_UNIT_SUPPORT = UNIT_SUPPORT_WORK | {"schedule.manage", "staff.manage", "support_plan.manage"}
+
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # Administrators never open client records: they manage accounts and answer
     # data-protection requests from the audit log.
     Role.ADMIN: frozenset({"dashboard.view", "user.manage", "audit.search", "audit.person_report"}),
-    Role.COORDINATOR: KEEP_CLIENT_RECORDS | {"unit.create", "unit.edit", "place.edit"},
-    Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | {"audit.person_report"},
-    Role.UNIT_MANAGER: READ_RESIDENTS,
-    Role.UNIT_STAFF: READ_RESIDENTS,
+    Role.COORDINATOR: KEEP_CLIENT_RECORDS | {"unit.create", "unit.edit", "place.edit", "visit.read_notes"},
+    Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | {"audit.person_report", "visit.read_notes"},
+    Role.UNIT_MANAGER: READ_RESIDENTS | MANAGE_UNIT_SUPPORT,
+    Role.UNIT_STAFF: READ_RESIDENTS | UNIT_SUPPORT_WORK,
 }
 
 

@@ -5,9 +5,10 @@ data is fictional: names are drawn at random, identity codes use the temporary i
 numbers 900–999 that are never given to a person, phone numbers are made up. Dates are
 relative to today, so the demo always looks current; the random source has a fixed seed.
 
-Rows are built directly, not through the services: seeding is not a user processing
-client data, so it writes no audit events. The data still keeps every rule the services
-enforce. The caller commits.
+Where an area's services own a state (support plans, published weeks, visit records), the
+demo reaches it through them; other rows are built directly and keep every rule the services
+enforce. Seeding is not a user processing client data, so it writes no audit events
+(``audit.demo_seeding``). The caller commits (planning a week, a job, commits on its own).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from housing import audit
 from housing.demo.applications import build_applications
 from housing.demo.context import Demo
 from housing.demo.people import build_people, build_referrals
@@ -35,19 +37,20 @@ def seed() -> str:
     """Build the demo data (flushed, not committed) and say what was built."""
     if db.session.scalar(select(User.id).where(User.email == MARKER_ACCOUNT)) is not None:
         return f"Demo data is already in place ({MARKER_ACCOUNT} exists); nothing was changed."
-    load_reference_data()
-    demo = Demo.start()
-    build_units(demo)
-    build_staff(demo)
-    stories = plan_stories(demo)
-    build_people(demo, stories)
-    build_tenancies(demo, stories)
-    build_applications(demo, stories)
-    db.session.flush()
-    support = build_support(demo, stories)
-    referrals = build_referrals(demo, stories)
-    move_requests = build_move_requests(demo, stories)
-    db.session.flush()
+    with audit.demo_seeding():
+        load_reference_data()
+        demo = Demo.start()
+        build_units(demo)
+        build_staff(demo)
+        stories = plan_stories(demo)
+        build_people(demo, stories)
+        build_tenancies(demo, stories)
+        build_applications(demo, stories)
+        referrals = build_referrals(demo, stories)
+        move_requests = build_move_requests(demo, stories)
+        db.session.flush()
+        support = build_support(demo, stories)  # last: planning a week commits what came before
+        db.session.flush()
     return _summary(demo, stories, support, referrals, move_requests)
 
 

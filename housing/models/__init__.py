@@ -42,6 +42,6 @@ __all__ = [
     "MoveStatus", "Municipality", "Offer", "OfferStatus", "Place", "PlacementType", "Proposal",
     "ProposalDecision", "ReferralStatus", "Role", "RoundStatus", "ScheduleStatus", "ScheduledVisit",
     "ServiceReferral", "ShiftPattern", "StaffAbsence", "SupportPlan", "Tenancy", "Unit", "UnitType",
-    "User", "VisitOutcome", "YoungPerson", "VisitRecord", "VisitRecordVersion", "WeeklySchedule", "application_not_with", "user_units",
-    "utcnow",
+    "User", "VisitOutcome", "YoungPerson", "VisitRecord", "VisitRecordVersion", "WeeklySchedule",
+    "application_not_with", "user_units", "utcnow",
 ]

@@ -36,6 +36,7 @@ from housing.models import (
 )
 from housing.services.errors import RuleViolation
 from housing.services.schedule_problem import (
+    LOCAL_TIME,
     FixedVisit,
     WeekBasis,
     build_problem,
@@ -260,6 +261,28 @@ def weeks_touched_by_absence(absence: StaffAbsence, now: datetime | None = None)
                ScheduledVisit.starts_at >= start, ScheduledVisit.starts_at < end)
         .distinct().order_by(WeeklySchedule.week_start)
     ))
+
+
+def absences_ahead(schedule: WeeklySchedule, now: datetime | None = None) -> list[tuple[StaffAbsence, int]]:
+    """Absences that take a worker away from visits of this published week still ahead, with
+    how many visits each takes away: the reason to re-plan."""
+    now = now or utcnow()
+    ahead = [visit for visit in schedule.visits if visit.starts_at >= now and visit.staff_id and visit.record is None]
+    if not ahead:
+        return []
+    absences = db.session.scalars(
+        select(StaffAbsence).where(StaffAbsence.user_id.in_({v.staff_id for v in ahead}),
+                                   StaffAbsence.first_day <= schedule.week_start + timedelta(days=6),
+                                   StaffAbsence.last_day >= schedule.week_start)
+        .order_by(StaffAbsence.first_day).options(selectinload(StaffAbsence.user))
+    )
+    found = []
+    for absence in absences:
+        lost = sum(1 for v in ahead if v.staff_id == absence.user_id
+                   and absence.first_day <= v.starts_at.astimezone(LOCAL_TIME).date() <= absence.last_day)
+        if lost:
+            found.append((absence, lost))
+    return found
 
 
 def fixed_of(schedule: WeeklySchedule) -> list[FixedVisit]:

@@ -154,7 +154,8 @@ def _check(data: dict[str, Any], now: datetime) -> None:
 def _apply(record: VisitRecord, data: dict[str, Any]) -> None:
     record.outcome = VisitOutcome(data["outcome"])
     done = record.outcome == VisitOutcome.DONE
-    record.started_at = data["started_at"]
+    # A planned visit that did not happen has no start of its own; an unplanned one is known by its time.
+    record.started_at = data["started_at"] if done or record.scheduled_visit_id is None else None
     record.actual_minutes = data["actual_minutes"] if done else None
     record.visit_type = data["visit_type"] if done else None
     record.cancelled_by = data["cancelled_by"] if record.outcome == VisitOutcome.CANCELLED else None

@@ -18,6 +18,9 @@ NAVIGATION = (
     ("main.dashboard", _l("Front page"), "dashboard.view"),
     ("young_people.index", _l("Young people"), "young_person.list"),
     ("units.index", _l("Units and places"), "unit.list"),
+    ("visits.my_day", _l("My day"), "visit.own_day"),
+    ("schedules.index", _l("Schedules"), "schedule.view"),
+    ("support.index", _l("Staff and plans"), "staff.manage"),
     ("admin.users", _l("Users"), "user.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.search"),
 )

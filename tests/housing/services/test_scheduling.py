@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from housing import jobs
 from housing.extensions import db
 from housing.models import (

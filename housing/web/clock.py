@@ -1,0 +1,25 @@
+"""Times of day and weekdays as the reader's language writes them (9.05 and "ma" in Finnish)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from babel.dates import get_day_names
+from flask_babel import format_time, get_locale
+
+from housing.services.schedule_edits import time_pattern
+
+
+def minutes_clock(minute_of_day: int) -> str:
+    """A minute of the day (0–1440) as a time of day; the day's end (1440) shows as 23.59."""
+    minute_of_day = min(minute_of_day, 1439)
+    return format_time(time(minute_of_day // 60, minute_of_day % 60), time_pattern(), rebase=False)
+
+
+def weekday_short(weekday: int) -> str:
+    """The abbreviated name of a weekday (0 = Monday)."""
+    return get_day_names("abbreviated", locale=get_locale())[weekday]
+
+
+def helpers() -> dict:
+    return {"minutes_clock": minutes_clock, "weekday_short": weekday_short}
