@@ -6,6 +6,7 @@ Adding a code here makes it available in every form that uses the list.
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 # Needs of an applicant and on-site services of a unit share one list: they are matched.
@@ -161,6 +162,12 @@ APPLICATION_STATUSES = {
     "withdrawn": _l("Withdrawn"),
     "closed": _l("Closed"),
 }
+
+
+def weekday_in_sentence(weekday: int) -> str:
+    """A weekday's name inside a sentence: lower case, as Finnish and Swedish write it."""
+    name = str(WEEKDAYS[weekday % 7])
+    return name if str(get_locale() or "fi").startswith("en") else name.lower()
 
 
 def label(vocabulary: dict, code) -> str:

@@ -115,7 +115,8 @@ def clock(week_start: date, minute: int) -> str:
 
 
 def day_name(minute: int) -> str:
-    return str(vocabulary.WEEKDAYS[(minute // MINUTES_PER_DAY) % 7])
+    """The weekday of a minute of the week, as written inside a sentence."""
+    return vocabulary.weekday_in_sentence(minute // MINUTES_PER_DAY)
 
 
 def _periods(week_start: date, periods: list[dict], day: int) -> str:

@@ -116,5 +116,6 @@ def _check_times(data: dict[str, Any], able: list[User]) -> None:
         shifts = [pattern[p["weekday"]] for pattern in patterns.values() if p["weekday"] in pattern]
         fits = any(min(end, p["end"]) - max(start, p["start"]) >= data["minutes_per_visit"] for start, end in shifts)
         if not fits:
+            day = vocabulary.weekday_in_sentence(p["weekday"])
             raise RuleViolation(_l("On %(day)s the time is outside every shift of the staff who could make the "
-                                   "visit.", day=vocabulary.WEEKDAYS[p["weekday"]]), field=f"start_{p['weekday']}")
+                                   "visit.", day=day), field=f"start_{p['weekday']}")

@@ -85,7 +85,7 @@ def record_visit(actor: User, data: dict[str, Any], *, visit: ScheduledVisit | N
         raise RuleViolation(_l("This visit has already been recorded."))
     _check(data, now)
     if visit is None and data["started_at"] is None:
-        raise RuleViolation(_l("Give the time of the visit."), field="started_at")
+        raise RuleViolation(_l("Give the time of the visit."), field="start_time")
     record = VisitRecord(
         scheduled_visit_id=visit.id if visit else None,
         young_person_id=visit.young_person_id if visit else person.id,
@@ -107,7 +107,7 @@ def update_record(actor: User, record: VisitRecord, data: dict[str, Any], now: d
     now = now or utcnow()
     _check(data, now)
     if record.scheduled_visit_id is None and data["started_at"] is None:
-        raise RuleViolation(_l("Give the time of the visit."), field="started_at")
+        raise RuleViolation(_l("Give the time of the visit."), field="start_time")
     if now - record.created_at > FREE_EDIT_PERIOD:
         _keep_version(actor, record, now)
     _apply(record, data)
@@ -136,7 +136,7 @@ def _check(data: dict[str, Any], now: datetime) -> None:
         raise RuleViolation(_l("Choose what happened."), field="outcome")
     if outcome == VisitOutcome.DONE:
         if data["started_at"] is None:
-            raise RuleViolation(_l("Give the time the visit began."), field="started_at")
+            raise RuleViolation(_l("Give the time the visit began."), field="start_time")
         if data["actual_minutes"] is None or not 1 <= data["actual_minutes"] <= LONGEST_VISIT_MINUTES:
             raise RuleViolation(_l("Give how many minutes the visit took (1–%(most)d).", most=LONGEST_VISIT_MINUTES),
                                 field="actual_minutes")
@@ -146,7 +146,7 @@ def _check(data: dict[str, Any], now: datetime) -> None:
         raise RuleViolation(_l("Say who cancelled the visit."), field="cancelled_by")
     if data["started_at"] is not None and data["started_at"] > now + timedelta(minutes=5):
         raise RuleViolation(_l("A visit can be recorded once it has begun: the time is in the future."),
-                            field="started_at")
+                            field="start_time")
     if any(theme not in vocabulary.VISIT_THEMES for theme in data["themes"]):
         raise RuleViolation(_l("Choose themes from the list."), field="themes")
 

@@ -7,16 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from housing import jobs
+from housing import jobs, vocabulary
 from housing.auth.permissions import can, requires
 from housing.extensions import db
 from housing.models import ScheduleStatus, Unit, WeeklySchedule, utcnow
 from housing.services import schedule_edits, scheduling, scope
 from housing.services.errors import NotVisible, RuleViolation
-from housing.services.schedule_problem import LOCAL_TIME, MINUTES_PER_DAY, id_of, monday_of
+from housing.services.schedule_problem import LOCAL_TIME, id_of, monday_of
 from housing.services.schedule_views import week_view
 from housing.web.fields import options
-from housing.web.forms import form_page, show_rule_violation
+from housing.web.forms import show_rule_violation
 from housing.web.schedules.forms import MoveVisitForm, PlanWeekForm, SwapVisitForm, week_choices, week_label
 
 bp = Blueprint("schedules", __name__, url_prefix="/schedules")
@@ -25,7 +25,12 @@ HISTORY_WEEKS = 4
 
 @bp.context_processor
 def time_helpers() -> dict:
-    return {"clock": schedule_edits.clock, "day_name": schedule_edits.day_name}
+    return {"clock": schedule_edits.clock, "weekday_of": _weekday_of}
+
+
+def _weekday_of(minute: int) -> str:
+    """The weekday of a minute of the week, as a label (capitalised)."""
+    return str(vocabulary.WEEKDAYS[(minute // 1440) % 7])
 
 
 def _schedule(schedule_id: int) -> WeeklySchedule:
@@ -208,15 +213,16 @@ def _edit_forms(schedule: WeeklySchedule, ref: str):
 
 def _swap_label(schedule: WeeklySchedule, cell) -> str:
     start = schedule_edits.clock(schedule.week_start, cell.start)
-    return f"{schedule_edits.day_name(cell.start)} {start} · {cell.person.full_name} ({cell.staff.name})"
+    return f"{_weekday_of(cell.start)} {start} · {cell.person.full_name} ({cell.staff.name})"
 
 
 def _edit_page(schedule: WeeklySchedule, ref: str, view, cell, move, swap):
     spec = _visit_spec(schedule, ref)
     person = next(line.person for line in view.residents if line.person.id == id_of(spec["resident"]))
     db.session.commit()  # the calendar's audit events
-    return form_page("schedules/visit.html", move, swap=swap, schedule=schedule, cell=cell, spec=spec,
-                     person=person, week_label=week_label, minutes_per_day=MINUTES_PER_DAY)
+    page = render_template("schedules/visit.html", form=move, swap=swap, schedule=schedule, cell=cell, spec=spec,
+                           person=person, week_label=week_label)
+    return page, 400 if move.errors or swap.errors else 200
 
 
 @bp.route("/<int:draft_id>/visits/<ref>", methods=["GET", "POST"])

@@ -57,8 +57,8 @@ class WeekTimesMixin:
 def _with_day_fields(cls):
     for weekday in DAYS:
         day = vocabulary.WEEKDAYS[weekday]
-        setattr(cls, f"start_{weekday}", TimeField(_l("%(day)s from", day=day), validators=[Optional()]))
-        setattr(cls, f"end_{weekday}", TimeField(_l("%(day)s until", day=day), validators=[Optional()]))
+        setattr(cls, f"start_{weekday}", TimeField(_l("%(day)s: starts", day=day), validators=[Optional()]))
+        setattr(cls, f"end_{weekday}", TimeField(_l("%(day)s: ends", day=day), validators=[Optional()]))
     return cls
 
 
@@ -84,7 +84,8 @@ class AbsenceForm(FlaskForm):
 
 @_with_day_fields
 class PlanForm(WeekTimesMixin, FlaskForm):
-    key_worker_id = SelectField(_l("Key worker"), coerce=lambda v: int(v) if v else None)
+    # The service says why another unit's worker cannot be chosen, in words the manager understands.
+    key_worker_id = SelectField(_l("Key worker"), coerce=lambda v: int(v) if v else None, validate_choice=False)
     visits_per_week = IntegerField(_l("Visits a week"), default=2, validators=[
         InputRequired(_l("Give the number of visits a week.")),
         NumberRange(0, 7, _l("Give from 0 to 7 visits a week."))])

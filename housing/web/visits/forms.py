@@ -19,11 +19,13 @@ class VisitRecordForm(FlaskForm):
     start_time = TimeField(_l("Began at"), validators=[Optional()])
     actual_minutes = IntegerField(_l("Minutes"), validators=[
         Optional(), NumberRange(1, 600, _l("Give from 1 to 600 minutes."))])
-    visit_type = SelectField(_l("Kind of visit"), choices=vocabulary_options(vocabulary.VISIT_TYPES,
-                                                                              empty=_l("Choose…")))
+    # Which of these a record needs depends on what happened: the service checks them and says why.
+    visit_type = SelectField(_l("Kind of visit"), validate_choice=False,
+                             choices=vocabulary_options(vocabulary.VISIT_TYPES, empty=_l("Choose…")))
     themes = MultiCheckboxField(_l("Themes"), choices=vocabulary_options(vocabulary.VISIT_THEMES))
     cancelled_by = SelectField(_l("Cancelled by"), choices=vocabulary_options(vocabulary.CANCELLED_BY,
-                                                                               empty=_l("Choose…")))
+                                                                               empty=_l("Choose…")),
+                               validate_choice=False)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
 
     def data_for_service(self) -> dict:

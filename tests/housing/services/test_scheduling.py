@@ -31,7 +31,7 @@ BEFORE_THE_WEEK = datetime(2030, 1, 4, 12, 0, tzinfo=UTC)
 class Unit:
     """A small unit: two workers, three residents (one with a turvakielto)."""
 
-    def __init__(self) -> None:
+    def __init__(self, move_in: date = WEEK - timedelta(days=100)) -> None:
         self.unit = make_unit("PI", lat=61.4978, lon=23.761)
         self.nurse = make_staff(self.unit, skills=("nurse",), max_weekly_minutes=1200)
         self.evening = make_staff(self.unit, shifts=[(0, 720, 1200), (1, 720, 1200), (2, 720, 1200)],
@@ -39,7 +39,6 @@ class Unit:
         self.protected = make_person(None, lat=61.5, lon=23.8, non_disclosure=True, address="Salainen tie 1")
         self.resident = make_person(None)
         self.third = make_person(None, lat=61.49, lon=23.77)
-        move_in = WEEK - timedelta(days=100)
         self.protected_tenancy = make_tenancy(self.protected, make_place(self.unit), move_in)
         self.resident_tenancy = make_tenancy(self.resident, make_place(self.unit), move_in)
         self.third_tenancy = make_tenancy(self.third, make_place(self.unit), move_in)
