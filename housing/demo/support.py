@@ -4,7 +4,8 @@ Everything goes through the support services, as a unit manager and the workers 
 each resident's plan is saved with ``support_plans.save_plan``; the demo manager's units get
 last week and this week planned by the real job (``scheduling.plan_week`` and the solver,
 with a short time limit: the units are small) and published, each on the Friday before;
-and every visit already past is recorded by its worker with ``visit_records.record_visit``.
+and every visit of the days before today is recorded by its worker with
+``visit_records.record_visit`` (today's are the workers' to record).
 One resident of the demo social worker has missed their last two visits: the alert shows.
 """
 
@@ -23,13 +24,15 @@ from housing.demo.texts import SUPPORT_GOALS, VISIT_NOTES
 from housing.demo.units import UNIT_SPECS
 from housing.extensions import db
 from housing.models import ScheduledVisit, SupportPlan, User, VisitOutcome, WeeklySchedule
-from housing.services import scheduling, support_plans, visit_records
+from housing.services import schedule_edits, scheduling, support_plans, visit_records
+from housing.services.errors import RuleViolation
 from housing.vocabulary import CANCELLED_BY, VISIT_THEMES
 
 VISITS_A_WEEK_BY_LEVEL = {1: (1, 1), 2: (1, 2), 3: (2, 3), 4: (3, 3)}
 MINUTES_PER_VISIT = (30, 45, 60, 60, 75, 90)
 PREFERRED_WINDOWS = ((9 * 60, 12 * 60), (12 * 60, 16 * 60), (16 * 60, 20 * 60), (10 * 60, 18 * 60))
 SKILL_NEEDED_SHARE = 0.3
+DEMO_WORKER = "unit.staff@demo.fi"
 SOLVER_SECONDS = 2  # the demo's units are small: the solver proves or settles them well within this
 OUTCOME_WEIGHTS = {VisitOutcome.DONE: 85, VisitOutcome.MISSED: 8, VisitOutcome.CANCELLED: 7}
 VISIT_TYPE_WEIGHTS = {"home_visit": 70, "accompanying": 12, "group": 8, "phone": 10}
@@ -45,7 +48,8 @@ class SupportCounts:
 
 def build_support(demo: Demo, stories: list[Story]) -> SupportCounts:
     current = [s for s in stories if s.tenancy is not None and s.tenancy.is_current(demo.today)]
-    plans = [_plan(demo, story) for story in current]
+    residents_of: dict[str, int] = {}  # key worker's email → residents so far
+    plans = [_plan(demo, story, residents_of) for story in current]
     counts = SupportCounts(plans=len(plans))
     this_week = monday_of(demo.today)
     for spec in UNIT_SPECS:
@@ -59,14 +63,17 @@ def build_support(demo: Demo, stories: list[Story]) -> SupportCounts:
     return counts
 
 
-def _plan(demo: Demo, story: Story) -> SupportPlan:
+def _plan(demo: Demo, story: Story, residents_of: dict[str, int]) -> SupportPlan:
     unit = story.unit
     staff = demo.unit_staff[demo.key_of(unit)]
     skill = _skill_needed(demo, story, staff)
     able = [u for u in staff if skill is None or skill in u.skills]
-    key_worker = demo.rng.choice(able)
+    # Key workers are shared out evenly, as a manager would: the one with the fewest residents.
+    fewest = min(residents_of.get(u.email, 0) for u in able)
+    key_worker = demo.rng.choice([u for u in able if residents_of.get(u.email, 0) == fewest])
+    residents_of[key_worker.email] = fewest + 1
     minutes = demo.rng.choice(MINUTES_PER_VISIT)
-    start, end = demo.rng.choice(_windows_someone_works(demo, able, minutes))
+    start, end = demo.rng.choice(_windows_someone_works(demo, [key_worker], minutes))
     weekdays = sorted(demo.rng.sample(range(5), demo.rng.choice((4, 5))))
     goals = demo.rng.sample(list(unit.services), min(2, len(unit.services)))
     data = {
@@ -103,13 +110,44 @@ def _published_week(demo: Demo, unit_key: str, monday: date) -> WeeklySchedule:
                                          seconds=SOLVER_SECONDS, runner="cli")
     jobs.run(job.id)  # commits, as every job does
     schedule = db.session.get(WeeklySchedule, schedule.id)
+    if monday == monday_of(demo.today):
+        _give_today_to_the_demo_worker(demo, manager, schedule)
     return scheduling.publish(manager, schedule, now=friday_before)
 
 
+def _give_today_to_the_demo_worker(demo: Demo, manager: User, schedule: WeeklySchedule) -> None:
+    """The manager moves two of today's visits to the demo worker by hand (if the rules allow),
+    so that unit.staff@demo.fi has a day of visits to record."""
+    worker = next((u for u in demo.unit_staff.get(demo.key_of(schedule.unit), []) if u.email == DEMO_WORKER), None)
+    day = demo.today.weekday()
+    if worker is None or day >= 5:
+        return
+    shift_start, shift_end = (day * 1440 + minute for minute in demo.shifts[worker.email])
+    moved = 0
+    for visit in schedule.problem["visits"]:
+        for window in visit["windows"]:
+            first, last = max(window["start"], shift_start), min(window["end"], shift_end) - visit["duration"]
+            if moved < 2 and first <= last and _moved(manager, schedule, visit["id"], worker, first, last):
+                moved += 1
+                break
+
+
+def _moved(manager: User, schedule: WeeklySchedule, ref: str, worker: User, first: int, last: int) -> bool:
+    for start in range(first - first % 15 + (15 if first % 15 else 0), last + 1, 15):
+        try:
+            schedule_edits.move_visit(manager, schedule, ref, worker.id, start // 1440, start % 1440)
+        except RuleViolation:
+            continue
+        return True
+    return False
+
+
 def _record_past_visits(demo: Demo, stories: list[Story]) -> int:
-    """Each visit already over is recorded by its worker a little after it ended."""
+    """Each visit of the days before today is recorded by its worker a little after it ended;
+    today's wait for the workers to record them."""
+    today_starts = demo.moment(demo.today, 0)
     past = [visit for schedule in db.session.scalars(select(WeeklySchedule))
-            for visit in schedule.visits if visit.ends_at < demo.now and visit.record is None]
+            for visit in schedule.visits if visit.ends_at < today_starts and visit.record is None]
     past.sort(key=lambda visit: visit.starts_at)
     missing_twice = _missed_twice(demo, stories, past)
     for visit in past:

@@ -58,6 +58,7 @@ class StaffLine:
     user: User
     days: list[list[Cell]]
     travel: list[int]  # minutes a day, base to base
+    working: list[bool] = field(default_factory=lambda: [False] * DAYS_IN_WEEK)  # a shift that day
     minutes: int = 0
     limit: int | None = None
     own_visits: int = 0  # visits of residents they are the key worker of
@@ -88,7 +89,7 @@ class Missing:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # moved, reassigned, dropped, added
+    kind: str  # moved, reassigned, reassigned_and_moved, dropped, added
     person: YoungPerson
     before: Cell | None
     after: Cell | None
@@ -125,10 +126,12 @@ def week_view(schedule: WeeklySchedule) -> WeekView:
     problem = schedule.problem
     view = WeekView(schedule, [schedule.week_start + timedelta(days=d) for d in range(DAYS_IN_WEEK)], [])
     rows = _rows(schedule)
-    people, users, plans = _people(schedule, rows), _users(schedule, rows), _plans(problem)
+    plans = _plans(problem, rows)
+    people, users = _people(schedule, rows), _users(schedule, rows, plans)
     visits = {visit["id"]: visit for visit in problem["visits"]}
-    cells = {row.visit_ref: _cell(schedule, row, visits, people, users) for row in rows}
-    view.staff = _staff_lines(schedule, cells, users)
+    key_workers = _key_workers(problem, plans)
+    cells = {row.visit_ref: _cell(schedule, row, visits, people, users, key_workers) for row in rows}
+    view.staff = _staff_lines(schedule, cells, users, key_workers)
     view.residents = _resident_lines(problem, cells, people, users, plans)
     view.unscheduled = _missing(schedule, visits, cells, people)
     view.scheduled = len(cells)
@@ -154,27 +157,38 @@ def _people(schedule: WeeklySchedule, rows: list[ScheduledVisit]) -> dict[int, Y
     return {p.id: p for p in db.session.scalars(select(YoungPerson).where(YoungPerson.id.in_(ids)))}
 
 
-def _users(schedule: WeeklySchedule, rows: list[ScheduledVisit]) -> dict[int, User]:
+def _users(schedule: WeeklySchedule, rows: list[ScheduledVisit], plans: dict[int, SupportPlan]) -> dict[int, User]:
     problem = schedule.problem
     ids = {id_of(m["id"]) for m in problem["staff"]} | {row.staff_id for row in rows if row.staff_id}
-    ids |= {id_of(v["key_worker"]) for v in problem["visits"] if v["key_worker"]}
+    ids |= {plan.key_worker_id for plan in plans.values() if plan.key_worker_id}
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def _plans(problem: dict) -> dict[int, SupportPlan]:
-    ids = {plan_of(v["id"]) for v in problem["visits"]}
+def _plans(problem: dict, rows: list[ScheduledVisit]) -> dict[int, SupportPlan]:
+    ids = {plan_of(v["id"]) for v in problem["visits"]} | {row.support_plan_id for row in rows if row.support_plan_id}
     query = select(SupportPlan).where(SupportPlan.id.in_(ids)).options(selectinload(SupportPlan.tenancy))
     return {p.id: p for p in db.session.scalars(query)}
 
 
-def _cell(schedule: WeeklySchedule, row: ScheduledVisit, visits: dict, people: dict, users: dict) -> Cell:
-    spec = visits.get(row.visit_ref)
-    key_worker = spec["key_worker"] if spec else None
+def _key_workers(problem: dict, plans: dict[int, SupportPlan]) -> dict[str, str | None]:
+    """Each visit's key worker: as the problem had it, or for a visit kept from the published
+    week (not in the problem), as its plan has it."""
+    key_workers: dict[str, str | None] = defaultdict(lambda: None)
+    for plan in plans.values():
+        for n in range(1, 8):
+            key_workers[f"P{plan.id}.{n}"] = f"S{plan.key_worker_id}" if plan.key_worker_id else None
+    key_workers.update({visit["id"]: visit["key_worker"] for visit in problem["visits"]})
+    return key_workers
+
+
+def _cell(schedule: WeeklySchedule, row: ScheduledVisit, visits: dict, people: dict, users: dict,
+          key_workers: dict[str, str | None]) -> Cell:
+    key_worker = key_workers[row.visit_ref]
     return Cell(
         ref=row.visit_ref, start=minute_of_week(schedule.week_start, row.starts_at),
         end=minute_of_week(schedule.week_start, row.ends_at), person=people[row.young_person_id],
         staff=users.get(row.staff_id), with_key_worker=key_worker is not None and key_worker == f"S{row.staff_id}",
-        fixed=spec is None, row=row,
+        fixed=row.visit_ref not in visits, row=row,
     )
 
 
@@ -182,12 +196,15 @@ def _empty_days() -> list[list[Cell]]:
     return [[] for _ in range(DAYS_IN_WEEK)]
 
 
-def _staff_lines(schedule: WeeklySchedule, cells: dict[str, Cell], users: dict[int, User]) -> list[StaffLine]:
+def _staff_lines(schedule: WeeklySchedule, cells: dict[str, Cell], users: dict[int, User],
+                 key_workers: dict[str, str | None]) -> list[StaffLine]:
     problem = schedule.problem
     lines: dict[int, StaffLine] = {}
     for member in problem["staff"]:
         user = users[id_of(member["id"])]
         lines[user.id] = StaffLine(user, _empty_days(), [0] * DAYS_IN_WEEK, limit=user.max_weekly_minutes)
+        for shift in member["shifts"]:
+            lines[user.id].working[(shift["start"] // MINUTES_PER_DAY) % DAYS_IN_WEEK] = True
     for cell in sorted(cells.values(), key=lambda c: c.start):
         if cell.staff is None:
             continue
@@ -199,10 +216,11 @@ def _staff_lines(schedule: WeeklySchedule, cells: dict[str, Cell], users: dict[i
     for leg in rules.legs({ref: _placement(cell) for ref, cell in cells.items() if not cell.fixed}):
         shift = rules.staff[leg.staff]["shifts"][leg.shift]
         lines[id_of(leg.staff)].travel[(shift["start"] // MINUTES_PER_DAY) % DAYS_IN_WEEK] += leg.travel_minutes
-    for visit in problem["visits"]:
-        if visit["key_worker"] and id_of(visit["key_worker"]) in lines:
-            line = lines[id_of(visit["key_worker"])]
-            line.own_visits += 1
+    refs = {visit["id"] for visit in problem["visits"]} | set(cells)
+    for ref in refs:
+        key_worker = key_workers[ref]
+        if key_worker and id_of(key_worker) in lines:
+            lines[id_of(key_worker)].own_visits += 1
     for cell in cells.values():
         if cell.with_key_worker and cell.staff.id in lines:
             lines[cell.staff.id].own_made += 1
@@ -260,7 +278,8 @@ def _changes(schedule: WeeklySchedule, cells: dict[str, Cell], visits: dict, peo
     missing_users = {row.staff_id for row in before_rows if row.staff_id} - set(users)
     people.update({p.id: p for p in db.session.scalars(select(YoungPerson).where(YoungPerson.id.in_(missing_people)))})
     users.update({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing_users)))})
-    before = {row.visit_ref: _cell(earlier, row, visits, people, users) for row in before_rows}
+    before = {row.visit_ref: _cell(earlier, row, visits, people, users, defaultdict(lambda: None))
+              for row in before_rows}
     changes = []
     for ref in sorted(set(before) | set(cells), key=lambda r: (before.get(r) or cells[r]).start):
         old, new = before.get(ref), cells.get(ref)
@@ -276,7 +295,7 @@ def _change_kind(old: Cell | None, new: Cell | None) -> str | None:
     if new is None:
         return "dropped"
     if old.staff != new.staff:
-        return "reassigned"
+        return "reassigned" if old.start == new.start else "reassigned_and_moved"
     if old.start != new.start:
         return "moved"
     return None

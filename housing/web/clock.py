@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 
 from babel.dates import get_day_names
 from flask_babel import format_time, get_locale
@@ -16,10 +16,15 @@ def minutes_clock(minute_of_day: int) -> str:
     return format_time(time(minute_of_day // 60, minute_of_day % 60), time_pattern(), rebase=False)
 
 
+def local_clock(moment: datetime) -> str:
+    """The time of day of a moment, on the local clock."""
+    return format_time(moment, time_pattern())
+
+
 def weekday_short(weekday: int) -> str:
     """The abbreviated name of a weekday (0 = Monday)."""
     return get_day_names("abbreviated", locale=get_locale())[weekday]
 
 
 def helpers() -> dict:
-    return {"minutes_clock": minutes_clock, "weekday_short": weekday_short}
+    return {"minutes_clock": minutes_clock, "weekday_short": weekday_short, "local_clock": local_clock}

@@ -70,7 +70,7 @@ def test_the_workers_day_lists_todays_visits_in_order(page, day):
     visits = my_day.select(".day-visit")
     assert [v.select_one(".day-visit__name").text.strip() for v in visits] == [day.protected.full_name,
                                                                                day.open.full_name]
-    assert visits[0].select_one(".day-visit__time").text == "09:00–10:00"
+    assert visits[0].select_one(".day-visit__time").text == "09:00–10:00"  # English: the 24-hour clock
     assert "Address not shown" in visits[0].select_one(".day-visit__address").text
     assert "Avoin katu 2" in visits[1].select_one(".day-visit__address").text
     assert "Päivärytmi kuntoon." in visits[0].text
