@@ -7,6 +7,7 @@ passes the same checks the solver's result does.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from flask_babel import format_time, get_locale
@@ -111,7 +112,13 @@ def time_pattern() -> str:
 
 def clock(week_start: date, minute: int) -> str:
     """A minute of the week as the reader's local time of day."""
-    return format_time(moment(week_start, minute), time_pattern())
+    return _clock(str(get_locale() or "fi"), time_pattern(), week_start, minute)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock(language: str, pattern: str, week_start: date, minute: int) -> str:
+    # A calendar shows the same few times hundreds of times: Babel formats each once.
+    return format_time(moment(week_start, minute), pattern)
 
 
 def day_name(minute: int) -> str:

@@ -199,17 +199,26 @@ def _empty_days() -> list[list[Cell]]:
 def _staff_lines(schedule: WeeklySchedule, cells: dict[str, Cell], users: dict[int, User],
                  key_workers: dict[str, str | None]) -> list[StaffLine]:
     problem = schedule.problem
+    # A re-plan passes no shift that ended before it: of those days nothing is said.
+    judged_from = minute_of_week(schedule.week_start, schedule.replan_from) // MINUTES_PER_DAY + 1 \
+        if schedule.replan_from else 0
     lines: dict[int, StaffLine] = {}
+
+    def line_of(user: User) -> StaffLine:
+        if user.id not in lines:
+            lines[user.id] = StaffLine(user, _empty_days(), [0] * DAYS_IN_WEEK, limit=user.max_weekly_minutes,
+                                       working=[d < judged_from for d in range(DAYS_IN_WEEK)])
+        return lines[user.id]
+
     for member in problem["staff"]:
         user = users[id_of(member["id"])]
-        lines[user.id] = StaffLine(user, _empty_days(), [0] * DAYS_IN_WEEK, limit=user.max_weekly_minutes)
+        line_of(user)
         for shift in member["shifts"]:
             lines[user.id].working[(shift["start"] // MINUTES_PER_DAY) % DAYS_IN_WEEK] = True
     for cell in sorted(cells.values(), key=lambda c: c.start):
         if cell.staff is None:
             continue
-        line = lines.setdefault(cell.staff.id, StaffLine(cell.staff, _empty_days(), [0] * DAYS_IN_WEEK,
-                                                         limit=cell.staff.max_weekly_minutes))
+        line = line_of(cell.staff)
         line.days[cell.day % DAYS_IN_WEEK].append(cell)
         line.minutes += cell.end - cell.start
     rules = rules_of(schedule)

@@ -100,11 +100,13 @@ def detail(schedule_id: int):
     job = scheduling.latest_job(schedule)
     view = week_view(schedule) if schedule.result is not None else None
     absent = _absences_to_replan(schedule)
-    db.session.commit()  # the calendar's audit events, and a dead job marked failed
-    return render_template("schedules/detail.html", schedule=schedule, job=job, view=view, absent=absent,
+    page = render_template("schedules/detail.html", schedule=schedule, job=job, view=view, absent=absent,
                            tab=request.args.get("view", "staff"), week_label=week_label,
                            step_label=jobs.step_label, error_label=jobs.error_label,
                            can_manage=can(current_user, "schedule.manage"))
+    # Committed after rendering: a commit expires every loaded row, and the calendar reads hundreds.
+    db.session.commit()  # the calendar's audit events, and a dead job marked failed
+    return page
 
 
 def _absences_to_replan(schedule: WeeklySchedule) -> list:
@@ -219,9 +221,9 @@ def _swap_label(schedule: WeeklySchedule, cell) -> str:
 def _edit_page(schedule: WeeklySchedule, ref: str, view, cell, move, swap):
     spec = _visit_spec(schedule, ref)
     person = next(line.person for line in view.residents if line.person.id == id_of(spec["resident"]))
-    db.session.commit()  # the calendar's audit events
     page = render_template("schedules/visit.html", form=move, swap=swap, schedule=schedule, cell=cell, spec=spec,
                            person=person, week_label=week_label)
+    db.session.commit()  # the calendar's audit events, after rendering (a commit expires what was read)
     return page, 400 if move.errors or swap.errors else 200
 
 
