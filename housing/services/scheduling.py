@@ -255,11 +255,12 @@ def weeks_touched_by_absence(absence: StaffAbsence, now: datetime | None = None)
     the weeks the manager is offered to re-plan."""
     start = max(now or utcnow(), moment(absence.first_day, 0))
     end = moment(absence.last_day + timedelta(days=1), 0)
+    with_visits_then = select(ScheduledVisit.schedule_id).where(
+        ScheduledVisit.staff_id == absence.user_id, ScheduledVisit.starts_at >= start, ScheduledVisit.starts_at < end)
     return list(db.session.scalars(
-        select(WeeklySchedule).join(ScheduledVisit, ScheduledVisit.schedule_id == WeeklySchedule.id)
-        .where(WeeklySchedule.status == ScheduleStatus.PUBLISHED, ScheduledVisit.staff_id == absence.user_id,
-               ScheduledVisit.starts_at >= start, ScheduledVisit.starts_at < end)
-        .distinct().order_by(WeeklySchedule.week_start)
+        select(WeeklySchedule).where(WeeklySchedule.status == ScheduleStatus.PUBLISHED,
+                                     WeeklySchedule.id.in_(with_visits_then))
+        .order_by(WeeklySchedule.week_start)
     ))
 
 
