@@ -121,6 +121,7 @@ def published_schedule(unit_id: int, week_start: date) -> WeeklySchedule | None:
         select(WeeklySchedule).where(WeeklySchedule.unit_id == unit_id, WeeklySchedule.week_start == week_start,
                                      WeeklySchedule.status == ScheduleStatus.PUBLISHED)
         .order_by(WeeklySchedule.id.desc()).limit(1)
+        .options(selectinload(WeeklySchedule.visits).selectinload(ScheduledVisit.record))
     )
 
 

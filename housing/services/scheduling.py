@@ -37,7 +37,6 @@ from housing.models import (
 from housing.services.errors import RuleViolation
 from housing.services.schedule_problem import (
     LOCAL_TIME,
-    FixedVisit,
     WeekBasis,
     build_problem,
     id_of,
@@ -284,10 +283,3 @@ def absences_ahead(schedule: WeeklySchedule, now: datetime | None = None) -> lis
         if lost:
             found.append((absence, lost))
     return found
-
-
-def fixed_of(schedule: WeeklySchedule) -> list[FixedVisit]:
-    """The visits a draft kept from the published week, as minutes of the week."""
-    return [FixedVisit(v.visit_ref, v.staff_id, minute_of_week(schedule.week_start, v.starts_at),
-                       minute_of_week(schedule.week_start, v.ends_at), v.young_person_id)
-            for v in fixed_rows(schedule)]

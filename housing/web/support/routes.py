@@ -117,4 +117,5 @@ def edit_plan(unit_id: int, tenancy_id: int):
         audit.record(audit.Action.VIEW, object_type="support_plan", object_id=plan.id if plan else None,
                      young_person_id=person.id)
         db.session.commit()
-    return done or form_page("support/plan_form.html", form, unit=unit, person=person, tenancy=tenancy, plan=plan)
+    return done or form_page("support/plan_form.html", form, unit=unit, person=person, tenancy=tenancy, plan=plan,
+                             show_place=scope.sees_protected_address(current_user, person))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from housing.extensions import db
-from housing.models import AuditEvent, Role, ScheduleStatus, StaffAbsence, WeeklySchedule
+from housing.models import AuditEvent, BackgroundJob, JobStatus, Role, ScheduleStatus, StaffAbsence, WeeklySchedule
 from housing.services.schedule_problem import monday_of
 from tests.factories import make_user, make_week
 from tests.housing.services.test_scheduling import Unit
@@ -148,3 +148,17 @@ def test_a_week_of_another_unit_is_not_found(page, unit):
     schedule = make_week(unit.unit, NEXT_MONDAY, [], status=ScheduleStatus.PUBLISHED)
     db.session.commit()
     page(other_manager, f"/schedules/{schedule.id}", status=404)
+
+
+def test_a_failed_planning_says_so_and_can_be_run_again(page, unit):
+    schedule = WeeklySchedule(unit_id=unit.unit.id, week_start=NEXT_MONDAY, status=ScheduleStatus.DRAFT)
+    db.session.add(schedule)
+    db.session.flush()
+    db.session.add(BackgroundJob(kind="support_schedule", subject_id=schedule.id, status=JobStatus.FAILED,
+                                 runner="thread", time_limit_seconds=3, error_code="worker_lost"))
+    db.session.commit()
+    failed = page(unit.manager, f"/schedules/{schedule.id}", language="en")
+    assert "its worker was stopped" in failed.select_one("#job-failed-title").find_parent("section").text
+    page(unit.manager, f"/schedules/{schedule.id}/rerun", method="POST", status=302)
+    planned = page(unit.manager, f"/schedules/{schedule.id}", language="en")
+    assert planned.select_one(".figures") is not None
