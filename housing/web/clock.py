@@ -26,5 +26,21 @@ def weekday_short(weekday: int) -> str:
     return get_day_names("abbreviated", locale=get_locale())[weekday]
 
 
+def week_times(times: dict[int, tuple[int, int]]) -> str:
+    """Weekday times, consecutive days with the same times joined: "ma–pe 8.00–16.00, la 10.00–14.00"."""
+    runs: list[tuple[int, int, tuple[int, int]]] = []
+    for weekday, period in sorted(times.items()):
+        if runs and runs[-1][1] == weekday - 1 and runs[-1][2] == period:
+            runs[-1] = (runs[-1][0], weekday, period)
+        else:
+            runs.append((weekday, weekday, period))
+    parts = []
+    for first, last, (start, end) in runs:
+        days = weekday_short(first) if first == last else f"{weekday_short(first)}–{weekday_short(last)}"
+        parts.append(f"{days} {minutes_clock(start)}–{minutes_clock(end)}")
+    return ", ".join(parts)
+
+
 def helpers() -> dict:
-    return {"minutes_clock": minutes_clock, "weekday_short": weekday_short, "local_clock": local_clock}
+    return {"minutes_clock": minutes_clock, "weekday_short": weekday_short, "local_clock": local_clock,
+            "week_times": week_times}

@@ -13,7 +13,7 @@ from housing.extensions import db
 from housing.models import ScheduleStatus, Unit, WeeklySchedule, utcnow
 from housing.services import schedule_edits, scheduling, scope
 from housing.services.errors import NotVisible, RuleViolation
-from housing.services.schedule_problem import LOCAL_TIME, id_of, monday_of
+from housing.services.schedule_problem import LOCAL_TIME, id_of, moment, monday_of
 from housing.services.schedule_views import week_view
 from housing.web.fields import options
 from housing.web.forms import show_rule_violation
@@ -100,8 +100,9 @@ def detail(schedule_id: int):
     job = scheduling.latest_job(schedule)
     view = week_view(schedule) if schedule.result is not None else None
     absent = _absences_to_replan(schedule)
+    week_over = moment(schedule.week_start, 7 * 1440) <= utcnow()
     page = render_template("schedules/detail.html", schedule=schedule, job=job, view=view, absent=absent,
-                           tab=request.args.get("view", "staff"), week_label=week_label,
+                           week_over=week_over, tab=request.args.get("view", "staff"), week_label=week_label,
                            step_label=jobs.step_label, error_label=jobs.error_label,
                            can_manage=can(current_user, "schedule.manage"))
     # Committed after rendering: a commit expires every loaded row, and the calendar reads hundreds.
