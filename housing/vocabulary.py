@@ -122,6 +122,13 @@ VISIT_OUTCOMES = {
     "cancelled": _l("Cancelled"),
 }
 
+# The same outcomes in a word, for calendars (planned against delivered).
+VISIT_OUTCOMES_SHORT = {
+    "done": _l("done"),
+    "missed": _l("missed"),
+    "cancelled": _l("cancelled"),
+}
+
 CANCELLED_BY = {
     "young_person": _l("The young person"),
     "staff": _l("The unit's staff"),
