@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app, has_request_context, request
@@ -23,7 +24,18 @@ from housing.models.audit import AuditEvent
 from housing.models.base import utcnow
 
 PENDING = "audit_pending"  # session.info key: events added but not yet committed
-SEEDING = "audit_seeding"  # session.info key: seed-demo is building its fictional county
+_building_demo: ContextVar[bool] = ContextVar("audit_building_demo", default=False)
+
+
+@contextmanager
+def building_demo() -> Iterator[None]:
+    """Seeding the fictional demo county through the services: nobody processes a real
+    person's data, so the services' events are not written (``seed-demo`` only)."""
+    token = _building_demo.set(True)
+    try:
+        yield
+    finally:
+        _building_demo.reset(token)
 
 
 class Action(enum.StrEnum):
@@ -43,6 +55,12 @@ class Action(enum.StrEnum):
     USER_CREATE = "user_create"
     USER_UPDATE = "user_update"
     AUDIT_SEARCH = "audit_search"
+    ROLE_CHANGE_REQUEST = "role_change_request"
+    ROLE_CHANGE_APPROVE = "role_change_approve"
+    ROLE_CHANGE_REJECT = "role_change_reject"
+    ACCESS_REFUSED = "access_refused"  # 403: the role may not do this at all
+    OUT_OF_SCOPE = "out_of_scope"  # 404: not this user's client, unit or county (or no such object)
+    IDENTITY_CODE_MATCH = "identity_code_match"  # registering a code that someone's record already has
 
 
 def _actor_fields(user: Any) -> dict[str, Any]:
@@ -70,7 +88,7 @@ def record(
     user: Any = None,
 ) -> AuditEvent | None:
     """Add one event to the current session (the route commits it)."""
-    if db.session.info.get(SEEDING):
+    if _building_demo.get():
         return None
     audit_event = AuditEvent(
         at=utcnow(),
@@ -88,13 +106,14 @@ def record(
     return audit_event
 
 
-def record_list_view(young_person_ids: Iterable[int], *, object_type: str = "young_person") -> None:
-    """One event per young person shown in a list: each of them may ask who saw them."""
+def record_list_view(young_person_ids: Iterable[int], *, object_type: str = "young_person",
+                     action: Action = Action.LIST) -> None:
+    """One event per young person shown in a list (or exported): each of them may ask who saw them."""
     ids = sorted(set(young_person_ids))
-    if not ids or db.session.info.get(SEEDING):
+    if not ids or _building_demo.get():
         return
     common = {
-        "at": utcnow(), "action": str(Action.LIST), "object_type": object_type, "success": True,
+        "at": utcnow(), "action": str(action), "object_type": object_type, "success": True,
         **_actor_fields(None), **_request_fields(),
     }
     db.session.execute(
@@ -102,17 +121,6 @@ def record_list_view(young_person_ids: Iterable[int], *, object_type: str = "you
         [{**common, "object_id": str(pid), "young_person_id": pid} for pid in ids],
     )
     db.session.info[PENDING] = True
-
-
-@contextmanager
-def demo_seeding() -> Iterator[None]:
-    """``seed-demo`` builds its fictional county through the services, and no one processes
-    anyone's data meanwhile: their audit events are not written. For ``housing.demo`` only."""
-    db.session.info[SEEDING] = True
-    try:
-        yield
-    finally:
-        db.session.info.pop(SEEDING, None)
 
 
 def _clear_pending(session: Session) -> None:

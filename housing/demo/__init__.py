@@ -8,7 +8,7 @@ relative to today, so the demo always looks current; the random source has a fix
 Where an area's services own a state (support plans, published weeks, visit records), the
 demo reaches it through them; other rows are built directly and keep every rule the services
 enforce. Seeding is not a user processing client data, so it writes no audit events
-(``audit.demo_seeding``). The caller commits (planning a week, a job, commits on its own).
+(``audit.building_demo``). The caller commits (planning a week, a job, commits on its own).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def seed() -> str:
     """Build the demo data (flushed, not committed) and say what was built."""
     if db.session.scalar(select(User.id).where(User.email == MARKER_ACCOUNT)) is not None:
         return f"Demo data is already in place ({MARKER_ACCOUNT} exists); nothing was changed."
-    with audit.demo_seeding():
+    with audit.building_demo():
         load_reference_data()
         demo = Demo.start()
         build_units(demo)
