@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import json
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -18,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
+    app.cli.add_command(schedule_week)
 
 
 @click.command("load-reference")
@@ -79,3 +82,39 @@ def worker(burst: bool) -> None:
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set HOUSING_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a worker.")
     jobs.work(burst=burst)
+
+
+@click.command("schedule-week")
+@with_appcontext
+@click.option("--unit", "unit_id", type=int, required=True, help="The unit's id.")
+@click.option("--week", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="The week's Monday.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Write problem.json and result.json, exactly as stored, into this folder.")
+@click.option("--time-limit", "seconds", type=click.IntRange(1, 3600), help="Seconds the solver may use.")
+def schedule_week(unit_id: int, week, output: Path | None, seconds: int | None) -> None:
+    """Plan a unit's week now, as a draft (for nightly planning and audits)."""
+    from housing import jobs
+    from housing.models import JobStatus, Unit
+    from housing.services import scheduling
+
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise click.ClickException(f"No unit with id {unit_id}.")
+    try:
+        schedule, job = scheduling.plan_week(None, unit, week.date(), seconds=seconds, runner="cli")
+    except RuleViolation as violation:
+        db.session.rollback()
+        raise click.ClickException(str(violation.message)) from None
+    if jobs.run(job.id) != JobStatus.DONE:
+        raise click.ClickException(f"Planning failed: {jobs.error_label(job)} {job.error or ''}".strip())
+    db.session.refresh(schedule)
+    objective, result = schedule.result["objective"], schedule.result
+    click.echo(f"Draft {schedule.id}: {unit.name}, week of {schedule.week_start}: {objective['scheduled']} of "
+               f"{len(schedule.problem['visits'])} visits scheduled, {objective['with_key_worker']} with their key "
+               f"worker, {objective['kept']} kept from the published week, {objective['travel_minutes']} minutes of "
+               f"travel; {len(result['unscheduled'])} left out ({result['status']}, {result['stats']['seconds']} s).")
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, document in (("problem.json", schedule.problem), ("result.json", schedule.result)):
+            (output / name).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"Wrote {output / 'problem.json'} and {output / 'result.json'}.")

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 # kind → "module:function". Each area adds its own line.
 HANDLERS: dict[str, str] = {
     "selftest": "housing.jobs:selftest_handler",
+    "support_schedule": "housing.services.scheduling:run_schedule_job",
 }
 
 STEP_LABELS = {

@@ -6,6 +6,7 @@ Adding a code here makes it available in every form that uses the list.
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 # Needs of an applicant and on-site services of a unit share one list: they are matched.
@@ -109,19 +110,62 @@ REFERRAL_SERVICES = {
 
 VISIT_TYPES = {
     "home_visit": _l("Home visit"),
-    "office": _l("Meeting at the office"),
-    "outing": _l("Errand or outing together"),
     "phone": _l("Phone or video call"),
+    "accompanying": _l("Accompanying to a service"),
+    "group": _l("Group activity"),
 }
 
 VISIT_THEMES = {
     "housing": _l("Housing and home"),
     "finances": _l("Money"),
+    "studies_work": _l("Education and work"),
     "health": _l("Health and wellbeing"),
-    "studies_work": _l("Studies and work"),
-    "relationships": _l("Relationships"),
-    "daily_living": _l("Daily living"),
     "substance_use": _l("Substance use"),
+    "relationships": _l("Relationships"),
+    "parenting": _l("Parenting"),
+    "daily_living": _l("Daily living"),
+}
+
+VISIT_OUTCOMES = {
+    "done": _l("Done"),
+    "missed": _l("Missed: the young person was not reached"),
+    "cancelled": _l("Cancelled"),
+}
+
+# The same outcomes in a word, for calendars (planned against delivered).
+VISIT_OUTCOMES_SHORT = {
+    "done": _l("done"),
+    "missed": _l("missed"),
+    "cancelled": _l("cancelled"),
+}
+
+CANCELLED_BY = {
+    "young_person": _l("The young person"),
+    "staff": _l("The unit's staff"),
+    "other": _l("Someone else (e.g. another service)"),
+}
+
+ABSENCE_REASONS = {
+    "annual_leave": _l("Annual leave"),
+    "sick_leave": _l("Sick leave"),
+    "training": _l("Training"),
+    "other": _l("Other absence"),
+}
+
+WEEKDAYS = {
+    0: _l("Monday"),
+    1: _l("Tuesday"),
+    2: _l("Wednesday"),
+    3: _l("Thursday"),
+    4: _l("Friday"),
+    5: _l("Saturday"),
+    6: _l("Sunday"),
+}
+
+SCHEDULE_STATUSES = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "superseded": _l("Replaced by a newer version"),
 }
 
 
@@ -148,6 +192,12 @@ APPLICATION_STEPS = {
     "back_to_waitlist": _l("Return to the waiting list"),
     "mark_housed": _l("Record the move to a home"),
 }
+
+
+def weekday_in_sentence(weekday: int) -> str:
+    """A weekday's name inside a sentence: lower case, as Finnish and Swedish write it."""
+    name = str(WEEKDAYS[weekday % 7])
+    return name if str(get_locale() or "fi").startswith("en") else name.lower()
 
 
 def label(vocabulary: dict, code) -> str:

@@ -19,10 +19,17 @@ from housing.models import (
     Place,
     PlacementType,
     Role,
+    ScheduledVisit,
+    ScheduleStatus,
+    ShiftPattern,
+    SupportPlan,
     Tenancy,
     Unit,
     UnitType,
     User,
+    VisitOutcome,
+    VisitRecord,
+    WeeklySchedule,
     YoungPerson,
 )
 from housing.services.accounts import hash_password
@@ -157,3 +164,60 @@ def apply_for(person: YoungPerson, status: ApplicationStatus = ApplicationStatus
         if status == ApplicationStatus.HOUSED:
             service.mark_housed(worker, application)
     return application
+
+
+WEEKDAY_SHIFTS = tuple((day, 8 * 60, 16 * 60) for day in range(5))
+
+
+def make_staff(unit: Unit, skills: tuple[str, ...] = (), shifts=WEEKDAY_SHIFTS, max_weekly_minutes: int | None = 1200,
+               **fields: Any) -> User:
+    """A unit's support worker with a weekly pattern: (weekday, start minute, end minute) rows."""
+    user = make_user(Role.UNIT_STAFF, unit.county_id, units=[unit], max_weekly_minutes=max_weekly_minutes,
+                     base_unit_id=unit.id, **fields)
+    user.skills = list(skills)
+    db.session.add_all(ShiftPattern(user_id=user.id, weekday=day, start_minute=start, end_minute=end)
+                       for day, start, end in shifts)
+    db.session.flush()
+    return user
+
+
+def make_plan(tenancy: Tenancy, key_worker: User | None, **fields: Any) -> SupportPlan:
+    values = dict(tenancy_id=tenancy.id, key_worker_id=key_worker.id if key_worker else None, visits_per_week=2,
+                  minutes_per_visit=60, skill_needed=None, preferred_times=[], goals="Arjen taidot.",
+                  valid_from=tenancy.move_in)
+    values.update(fields)
+    plan = SupportPlan(**values)
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def make_week(unit: Unit, week_start: date, placed=(), status: ScheduleStatus = ScheduleStatus.DRAFT) -> WeeklySchedule:
+    """A planned week of the unit (its problem built from the register) whose visits are exactly
+    ``placed``: (visit id, worker, minute of the week). No solver runs."""
+    from housing.services import scheduling
+    from housing.services.schedule_problem import build_problem
+
+    document, basis = build_problem(unit, week_start)
+    schedule = WeeklySchedule(unit_id=unit.id, week_start=week_start, status=status)
+    db.session.add(schedule)
+    assignments = [{"visit": ref, "staff": f"S{user.id}", "start": start} for ref, user, start in placed]
+    result = {"format": "support-schedule-result/1", "status": "FEASIBLE", "assignments": assignments,
+              "unscheduled": [{"visit": v["id"], "reason": "Could not fit with the other visits."}
+                              for v in document["visits"] if v["id"] not in {a["visit"] for a in assignments}],
+              "objective": {}, "stats": {"seconds": 0.0, "solver": "test"}}
+    scheduling.store_result(schedule, document, result, basis)
+    return schedule
+
+
+def make_visit_record(visit: ScheduledVisit, outcome: VisitOutcome = VisitOutcome.DONE, **fields: Any) -> VisitRecord:
+    values = dict(scheduled_visit_id=visit.id, young_person_id=visit.young_person_id, unit_id=visit.schedule.unit_id,
+                  staff_id=visit.staff_id, visit_at=visit.starts_at, outcome=outcome, themes=[],
+                  notes="Käytiin läpi viikon asiat.", recorded_by_id=visit.staff_id)
+    if outcome == VisitOutcome.DONE:
+        values.update(started_at=visit.starts_at, actual_minutes=60, visit_type="home_visit")
+    values.update(fields)
+    record = VisitRecord(**values)
+    db.session.add(record)
+    db.session.flush()
+    return record

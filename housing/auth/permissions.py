@@ -33,16 +33,21 @@ KEEP_CLIENT_RECORDS = READ_RESIDENTS | {
 # Housing applications: the responsible worker applies, the county's coordinator reviews.
 HANDLE_APPLICATIONS = frozenset({"application.list", "application.view", "application.edit", "application.sheet"})
 
+# Support in the unit: the week's visits, the worker's day, and what happened on each visit.
+UNIT_SUPPORT_WORK = frozenset({"schedule.view", "visit.own_day", "visit.record", "visit.read_notes"})
+MANAGE_UNIT_SUPPORT = UNIT_SUPPORT_WORK | {"schedule.manage", "staff.manage", "support_plan.manage"}
+
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # Administrators never open client records: they manage accounts and answer
     # data-protection requests from the audit log.
     Role.ADMIN: frozenset({"dashboard.view", "user.manage", "audit.search", "audit.person_report"}),
     Role.COORDINATOR: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | {
-        "unit.create", "unit.edit", "place.edit", "application.review", "waitlist.view", "waitlist.export"},
+        "unit.create", "unit.edit", "place.edit", "application.review", "waitlist.view", "waitlist.export",
+        "visit.read_notes"},
     Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | {
-        "audit.person_report", "application.create", "application.submit"},
-    Role.UNIT_MANAGER: READ_RESIDENTS,
-    Role.UNIT_STAFF: READ_RESIDENTS,
+        "audit.person_report", "application.create", "application.submit", "visit.read_notes"},
+    Role.UNIT_MANAGER: READ_RESIDENTS | MANAGE_UNIT_SUPPORT,
+    Role.UNIT_STAFF: READ_RESIDENTS | UNIT_SUPPORT_WORK,
 }
 
 

@@ -7,10 +7,11 @@ relative to today, so the demo always looks current; the random source has a fix
 
 Accounts, units and places, the young people and their housing applications are made
 through their services (``services.accounts``, ``services.units``, ``services.young_people``,
-``services.applications``), so the demo holds only states the product can reach. Offers,
-tenancies and support are still written directly until their services exist. Seeding is
-not a user processing client data, so it writes no audit events (``audit.building_demo``).
-The caller commits.
+``services.applications``), and so are support plans, published weeks and visit records
+(``services.support``, schedules and visits), so the demo holds only states the product can
+reach. Offers, tenancies and moves are still written directly until their services exist.
+Seeding is not a user processing client data, so it writes no audit events
+(``audit.building_demo``). The caller commits (planning a week, a job, commits on its own).
 """
 
 from __future__ import annotations
@@ -49,10 +50,10 @@ def seed() -> str:
         build_people(demo, stories)
         build_tenancies(demo, stories)
         build_applications(demo, stories)
-        db.session.flush()
-        support = build_support(demo, stories)
         referrals = build_referrals(demo, stories)
         move_requests = build_move_requests(demo, stories)
+        db.session.flush()
+        support = build_support(demo, stories)  # last: planning a week commits what came before
         db.session.flush()
     return _summary(demo, stories, support, referrals, move_requests)
 

@@ -174,7 +174,7 @@ VISIT_NOTES = {
     "cancelled": ("Nuori perui sairauden vuoksi.", "Peruttu: nuorella koulun koe."),
 }
 
-ABSENCE_REASONS = ("Vuosiloma", "Koulutus", "Sairausloma")
+ABSENCE_REASONS = ("annual_leave", "training", "sick_leave")  # codes of housing.vocabulary.ABSENCE_REASONS
 
 REFERRAL_PROVIDERS = {
     "mental_health": {"PI": "Nuorten mielenterveyspalvelut, Pirkanmaan hyvinvointialue",

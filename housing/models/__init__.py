@@ -30,6 +30,7 @@ from housing.models.support import (
     SupportPlan,
     VisitOutcome,
     VisitRecord,
+    VisitRecordVersion,
     WeeklySchedule,
 )
 from housing.models.tenancies import MoveKind, MoveRequest, MoveStatus, Tenancy
@@ -44,7 +45,6 @@ __all__ = [
     "MoveStatus", "Municipality", "Offer", "OfferStatus", "Place", "PlacementType", "Proposal",
     "ProposalDecision", "ReferralStatus", "Role", "RoundStatus", "ScheduleStatus", "ScheduledVisit",
     "ServiceReferral", "ShiftPattern", "StaffAbsence", "SupportPlan", "Tenancy", "Unit", "UnitType",
-    "User", "VisitOutcome", "YoungPerson", "VisitRecord", "WeeklySchedule", "application_not_with", "user_units",
-    "RoleChangeRequest", "RoleChangeStatus",
-    "utcnow",
+    "User", "VisitOutcome", "YoungPerson", "VisitRecord", "VisitRecordVersion", "WeeklySchedule",
+    "application_not_with", "user_units", "RoleChangeRequest", "RoleChangeStatus", "utcnow",
 ]

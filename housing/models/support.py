@@ -10,10 +10,10 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from housing.models.base import Base, Timestamped, UtcDateTime, enum_type
+from housing.models.base import Base, Timestamped, UtcDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from housing.models.people import YoungPerson
@@ -86,7 +86,16 @@ class ScheduleStatus(enum.StrEnum):
 
 
 class WeeklySchedule(Timestamped, Base):
+    """One unit's visits of one week: a draft the solver made (and the manager adjusted), or
+    the published week staff work by. ``problem`` and ``result`` are the solver's input and
+    output exactly as they were; the visits are the week as it stands after hand edits.
+
+    A re-plan is a draft made ``replan_from`` a moment inside the week: what lay before it
+    (and every visit already recorded) is copied from the published week it ``replaces``.
+    """
+
     __tablename__ = "weekly_schedules"
+    __table_args__ = (Index("ix_weekly_schedules_unit_id_week_start", "unit_id", "week_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
@@ -96,21 +105,33 @@ class WeeklySchedule(Timestamped, Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("weekly_schedules.id", ondelete="SET NULL"))
+    replan_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     unit: Mapped[Unit] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    replaces: Mapped[WeeklySchedule | None] = relationship(remote_side=[id])
     visits: Mapped[list[ScheduledVisit]] = relationship(
-        back_populates="schedule", order_by="ScheduledVisit.starts_at"
+        back_populates="schedule", order_by="ScheduledVisit.starts_at", cascade="all, delete-orphan"
     )
 
 
 class ScheduledVisit(Base):
     __tablename__ = "scheduled_visits"
-    __table_args__ = (CheckConstraint("starts_at < ends_at", name="time_order"),)
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="time_order"),
+        UniqueConstraint("schedule_id", "visit_ref"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     schedule_id: Mapped[int | None] = mapped_column(
         ForeignKey("weekly_schedules.id", ondelete="CASCADE"), index=True
     )
+    # The visit's id in the schedule's problem ("P12.2": plan 12's second visit of the week):
+    # the same visit keeps it in every version of the week, so versions can be compared.
+    visit_ref: Mapped[str | None] = mapped_column(String(40))
     support_plan_id: Mapped[int | None] = mapped_column(ForeignKey("support_plans.id", ondelete="SET NULL"))
     young_person_id: Mapped[int] = mapped_column(ForeignKey("young_people.id", ondelete="CASCADE"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -130,24 +151,73 @@ class VisitOutcome(enum.StrEnum):
 
 
 class VisitRecord(Timestamped, Base):
-    """What happened on a support visit, recorded by the unit worker."""
+    """What happened on a support visit, recorded by the unit worker.
+
+    The notes are sensitive: only the unit's staff, the responsible social worker and the
+    county's coordinator read them (``housing.services.scope.sees_visit_notes``), and every
+    read is audited. A change made more than a day after recording keeps the earlier
+    content as a :class:`VisitRecordVersion`.
+    """
 
     __tablename__ = "visit_records"
-    __table_args__ = (CheckConstraint("actual_minutes IS NULL OR actual_minutes >= 0", name="minutes_non_negative"),)
+    __table_args__ = (
+        CheckConstraint("actual_minutes IS NULL OR actual_minutes >= 0", name="minutes_non_negative"),
+        Index("ix_visit_records_young_person_id_visit_at", "young_person_id", "visit_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scheduled_visit_id: Mapped[int | None] = mapped_column(
         ForeignKey("scheduled_visits.id", ondelete="SET NULL"), unique=True
     )
     young_person_id: Mapped[int] = mapped_column(ForeignKey("young_people.id", ondelete="CASCADE"), index=True)
+    # The unit whose staff gave (or were to give) the support: its staff may read the notes.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When the visit was to happen (the planned start, or the actual one of an unplanned
+    # visit): the order in which "two missed in a row" is read.
+    visit_at: Mapped[datetime] = mapped_column(UtcDateTime)
     outcome: Mapped[VisitOutcome] = mapped_column(enum_type(VisitOutcome, "visit_outcome"))
+    cancelled_by: Mapped[str | None] = mapped_column(String(20))  # housing.vocabulary.CANCELLED_BY
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     actual_minutes: Mapped[int | None] = mapped_column(Integer)
     visit_type: Mapped[str | None] = mapped_column(String(40))  # housing.vocabulary.VISIT_TYPES
     themes: Mapped[list[str]] = mapped_column(JSON, default=list)  # housing.vocabulary.VISIT_THEMES
     notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     scheduled_visit: Mapped[ScheduledVisit | None] = relationship(back_populates="record")
     young_person: Mapped[YoungPerson] = relationship()
-    staff: Mapped[User | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    staff: Mapped[User | None] = relationship(foreign_keys=[staff_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    versions: Mapped[list[VisitRecordVersion]] = relationship(
+        back_populates="record", order_by="VisitRecordVersion.version.desc()", cascade="all, delete-orphan"
+    )
+
+
+class VisitRecordVersion(Base):
+    """The content a visit record had before a late edit (more than a day after recording)."""
+
+    __tablename__ = "visit_record_versions"
+    __table_args__ = (UniqueConstraint("record_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("visit_records.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)  # 1 = as first recorded
+    outcome: Mapped[VisitOutcome] = mapped_column(enum_type(VisitOutcome, "visit_outcome"))
+    cancelled_by: Mapped[str | None] = mapped_column(String(20))
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    actual_minutes: Mapped[int | None] = mapped_column(Integer)
+    visit_type: Mapped[str | None] = mapped_column(String(40))
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    written_at: Mapped[datetime] = mapped_column(UtcDateTime)  # when this content was written
+    replaced_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    record: Mapped[VisitRecord] = relationship(back_populates="versions")
+    written_by: Mapped[User | None] = relationship(foreign_keys=[written_by_id])
+    replaced_by: Mapped[User | None] = relationship(foreign_keys=[replaced_by_id])

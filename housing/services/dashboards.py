@@ -21,11 +21,14 @@ from housing.models import (
     RoleChangeRequest,
     RoleChangeStatus,
     ScheduledVisit,
+    ScheduleStatus,
     Tenancy,
     Unit,
     User,
+    WeeklySchedule,
     YoungPerson,
 )
+from housing.services import visit_records
 from housing.services.scope import not_ended, unit_resident_ids
 
 AFTERCARE_ENDING_SOON = timedelta(days=183)
@@ -117,6 +120,7 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
             "plan": rules.client_plan_state(person.client_plan_date, today),
         })
     audit.record_list_view(p.id for p in clients)
+    missed = visit_records.missed_in_a_row([p.id for p in clients])
     open_statuses = [s for s in ApplicationStatus if s not in (ApplicationStatus.CLOSED, ApplicationStatus.WITHDRAWN,
                                                                 ApplicationStatus.HOUSED)]
     applications = dict(db.session.execute(
@@ -133,6 +137,7 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
         "caseload_state": rules.caseload_state(len(clients), today, warning_at),
         "plans_needing_attention": sum(1 for r in rows if r["plan"] != rules.ClientPlanState.CURRENT),
         "open_applications": {str(k): v for k, v in applications.items()},
+        "missed_twice": [p for p in clients if p.id in missed],
     }
 
 
@@ -157,17 +162,20 @@ def _unit_roles(user: User, today: date) -> dict[str, Any]:
     )
     units = [{"unit": u, "places": place_counts.get(u.id, 0), "occupied": occupancy.get(u.id, 0)}
              for u in own_units]
-    return {"units": units, "residents": residents, "visits": visits}
+    missed = visit_records.missed_in_a_row([p.id for p in residents])
+    return {"units": units, "residents": residents, "visits": visits,
+            "missed_twice": [p for p in residents if p.id in missed]}
 
 
 UPCOMING = timedelta(days=7)
 
 
 def _upcoming_visits(user: User, today: date) -> list[ScheduledVisit]:
-    """The user's own planned visits for the coming week, in time order."""
+    """The user's own visits of published weeks for the coming week, in time order."""
     start = _start_of(today)
     return list(db.session.scalars(
-        select(ScheduledVisit).where(ScheduledVisit.staff_id == user.id, ScheduledVisit.starts_at >= start,
-                                     ScheduledVisit.starts_at < start + UPCOMING)
+        select(ScheduledVisit).join(WeeklySchedule, WeeklySchedule.id == ScheduledVisit.schedule_id)
+        .where(ScheduledVisit.staff_id == user.id, ScheduledVisit.starts_at >= start,
+               ScheduledVisit.starts_at < start + UPCOMING, WeeklySchedule.status == ScheduleStatus.PUBLISHED)
         .order_by(ScheduledVisit.starts_at).options(selectinload(ScheduledVisit.young_person))
     ))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, or_, select
 
 from housing.extensions import db
-from housing.models import Application, Place, Role, Tenancy, Unit, User, YoungPerson
+from housing.models import Application, Place, Role, Tenancy, Unit, User, VisitRecord, YoungPerson
 from housing.services.errors import NotVisible
 
 
@@ -124,3 +124,15 @@ def get_application(user: User, application_id: int, for_change: bool = False) -
     if application is None:
         raise NotVisible("application", application_id)
     return application
+
+
+def visit_record_condition(user: User) -> ColumnElement[bool]:
+    """Visit records (and their notes): the unit's own staff, the responsible social worker
+    and the placing county's coordinator. Queries join ``YoungPerson``."""
+    if user.role == Role.SOCIAL_WORKER:
+        return YoungPerson.responsible_worker_id == user.id
+    if user.role == Role.COORDINATOR:
+        return YoungPerson.placing_county_id == user.county_id if user.county_id else false()
+    if user.role.works_in_units:
+        return VisitRecord.unit_id.in_(user.unit_ids) if user.unit_ids else false()
+    return false()

@@ -20,6 +20,9 @@ NAVIGATION = (
     ("applications.index", _l("Applications"), "application.list"),
     ("waitlist.index", _l("Waiting list"), "waitlist.view"),
     ("units.index", _l("Units and places"), "unit.list"),
+    ("visits.my_day", _l("My day"), "visit.own_day"),
+    ("schedules.index", _l("Schedules"), "schedule.view"),
+    ("support.index", _l("Staff and plans"), "staff.manage"),
     ("admin.users", _l("Users"), "user.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.search"),
 )

@@ -9,7 +9,7 @@
   never clears. The attempts themselves stay in the audit log (login, login_failed).
 
 Revision ID: bacb01b3516c
-Revises: df07c97908d8
+Revises: 6ac3d50355f1
 Create Date: 2026-12-02 20:14:15.303152
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'bacb01b3516c'
-down_revision = 'df07c97908d8'
+down_revision = '6ac3d50355f1'
 branch_labels = None
 depends_on = None
 

@@ -47,3 +47,35 @@ def test_seed_demo_is_refused_in_production(app):
     # A fresh context: the test's own application context would otherwise be used.
     result = contextvars.Context().run(production.test_cli_runner().invoke, args=["seed-demo"])
     assert result.exit_code != 0 and "development or demo" in result.output
+
+
+def test_schedule_week_plans_a_draft_and_writes_problem_and_result_as_stored(app, tmp_path, monkeypatch):
+    import json
+    from datetime import date, timedelta
+
+    from housing.models import ScheduleStatus, WeeklySchedule
+    from housing.services.schedule_problem import monday_of
+    from tests.housing.services.test_scheduling import Unit
+
+    unit = Unit(move_in=date.today() - timedelta(days=30))
+    monday = monday_of(date.today()) + timedelta(days=7)
+    result = app.test_cli_runner().invoke(args=["schedule-week", "--unit", str(unit.unit.id), "--week",
+                                                monday.isoformat(), "--time-limit", "3", "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    schedule = db.session.scalar(select(WeeklySchedule))
+    assert schedule.status == ScheduleStatus.DRAFT and schedule.week_start == monday
+    assert result.output.startswith(f"Draft {schedule.id}: {unit.unit.name}, week of {monday}: 6 of 6 visits")
+    assert json.loads((tmp_path / "problem.json").read_text()) == schedule.problem
+    assert json.loads((tmp_path / "result.json").read_text()) == schedule.result
+
+
+def test_schedule_week_explains_a_refusal(app):
+    runner = app.test_cli_runner()
+    assert "No unit with id 999" in runner.invoke(args=["schedule-week", "--unit", "999", "--week",
+                                                        "2030-01-07"]).output
+    from tests.factories import make_unit
+
+    unit = make_unit()
+    db.session.commit()
+    tuesday = runner.invoke(args=["schedule-week", "--unit", str(unit.id), "--week", "2030-01-08"])
+    assert tuesday.exit_code != 0 and "Viikko alkaa maanantaista." in tuesday.output  # the default language

@@ -55,16 +55,67 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "applications.withdraw": frozenset({SW}),
     "waitlist.index": frozenset({COORD}),
     "waitlist.export": frozenset({COORD}),
+    "schedules.index": UNIT_ROLES,
+    "schedules.create": frozenset({UM}),
+    "schedules.detail": UNIT_ROLES,
+    "schedules.progress": UNIT_ROLES,
+    "schedules.rerun": frozenset({UM}),
+    "schedules.publish": frozenset({UM}),
+    "schedules.replan": frozenset({UM}),
+    "schedules.discard": frozenset({UM}),
+    "schedules.visit": frozenset({UM}),
+    "schedules.swap": frozenset({UM}),
+    "schedules.remove": frozenset({UM}),
+    "support.index": frozenset({UM}),
+    "support.unit": frozenset({UM}),
+    "support.edit_staff": frozenset({UM}),
+    "support.add_absence": frozenset({UM}),
+    "support.delete_absence": frozenset({UM}),
+    "support.edit_plan": frozenset({UM}),
+    "visits.my_day": UNIT_ROLES,
+    "visits.record": UNIT_ROLES,
+    "visits.record_unplanned": UNIT_ROLES,
+    "visits.show_record": CLIENT_READERS,
+    "visits.edit_record": UNIT_ROLES,
+    "visits.person_visits": CLIENT_READERS,
 }
 PUBLIC = {"static", "auth.login", "main.healthz", "main.set_language"}
 
 
-def _url_arguments(world) -> dict[str, int]:
+def _url_arguments(world) -> dict[str, int | str]:
     application = make_application(world.person)
     db.session.commit()
     return {"person_id": world.person.id, "unit_id": world.unit.id, "place_id": world.place.id,
             "user_id": world.other_worker.id, "application_id": application.id, "filename": "css/app.css",
-            "change_id": 1, "decision": "reject"}
+            "change_id": 1, "decision": "reject", **_support_objects(world)}
+
+
+def _support_objects(world) -> dict[str, int | str]:
+    """A plan, a published week with a recorded visit and one to record, a draft, an absence."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from housing.extensions import db
+    from housing.models import ScheduleStatus, ShiftPattern, StaffAbsence, Tenancy
+    from tests.factories import make_plan, make_visit_record, make_week
+
+    staff = world.unit_staff
+    db.session.add_all(ShiftPattern(user_id=staff.id, weekday=d, start_minute=480, end_minute=960) for d in range(5))
+    tenancy = db.session.scalar(select(Tenancy).where(Tenancy.young_person_id == world.person.id))
+    plan = make_plan(tenancy, staff, visits_per_week=2, preferred_times=[])
+    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    visits = [(f"P{plan.id}.1", staff, 600), (f"P{plan.id}.2", staff, 1440 + 600)]
+    published = make_week(world.unit, monday, visits, status=ScheduleStatus.PUBLISHED)
+    draft = make_week(world.unit, monday + timedelta(days=7), visits)
+    record = make_visit_record(published.visits[0])
+    absence = StaffAbsence(user_id=staff.id, first_day=monday + timedelta(days=30),
+                           last_day=monday + timedelta(days=31), reason="training")
+    db.session.add(absence)
+    db.session.commit()
+    return {"schedule_id": published.id, "draft_id": draft.id, "ref": f"P{plan.id}.1", "staff_id": staff.id,
+            "tenancy_id": tenancy.id, "absence_id": absence.id, "visit_id": published.visits[1].id,
+            "record_id": record.id}
 
 
 def _routes(app: Flask):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from housing.extensions import db
-from housing.models import ApplicationStatus, AuditEvent, ScheduledVisit
+from housing.models import ApplicationStatus, AuditEvent, ScheduledVisit, ScheduleStatus, WeeklySchedule
 from tests.factories import make_application, make_person, make_place
 
 
@@ -37,14 +37,18 @@ def test_coordinator_sees_the_waiting_list_by_band_and_free_places(client, login
 
 def test_unit_staff_see_their_own_visits_of_the_coming_week(client, login, world):
     start = datetime.now(UTC) + timedelta(days=1)
-    db.session.add(ScheduledVisit(young_person_id=world.person.id, staff_id=world.unit_staff.id,
-                                  starts_at=start, ends_at=start + timedelta(minutes=45)))
-    db.session.add(ScheduledVisit(young_person_id=world.person.id, staff_id=world.unit_manager.id,
-                                  starts_at=start, ends_at=start + timedelta(minutes=45)))
+    published, draft = (WeeklySchedule(unit_id=world.unit.id, week_start=date.today(), status=status)
+                        for status in (ScheduleStatus.PUBLISHED, ScheduleStatus.DRAFT))
+    db.session.add_all([published, draft])
+    db.session.flush()
+    for schedule, staff in ((published, world.unit_staff), (published, world.unit_manager), (draft, world.unit_staff)):
+        db.session.add(ScheduledVisit(schedule_id=schedule.id, young_person_id=world.person.id, staff_id=staff.id,
+                                      starts_at=start, ends_at=start + timedelta(minutes=45)))
     db.session.commit()
     login(world.unit_staff)
     page = client.get("/").get_data(as_text=True)
-    assert page.count(f'href="/young-people/{world.person.id}"') == 2  # the visit and the resident list
+    # The published visit and the resident list; neither a colleague's visit nor a draft's.
+    assert page.count(f'href="/young-people/{world.person.id}"') == 2
     listed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "list",
                                                          AuditEvent.user_id == world.unit_staff.id))
     assert {e.young_person_id for e in listed} == {world.person.id}
