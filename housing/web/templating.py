@@ -29,15 +29,19 @@ NAVIGATION = (
 
 
 def navigation_items() -> list[dict[str, Any]]:
+    """The items the user may open; one is marked current: the page's own item, or else the
+    first item of the page's area (the front page only on itself)."""
     if not current_user.is_authenticated:
         return []
-    current_area = (request.endpoint or "").split(".")[0]
-    return [
-        {"endpoint": endpoint, "label": text, "active": endpoint.split(".")[0] == current_area
-         and (endpoint != "main.dashboard" or request.endpoint == endpoint)}
-        for endpoint, text, permission in NAVIGATION
-        if can(current_user, permission)
-    ]
+    items = [{"endpoint": endpoint, "label": text, "active": False}
+             for endpoint, text, permission in NAVIGATION if can(current_user, permission)]
+    here = request.endpoint or ""
+    same_area = [item for item in items if item["endpoint"] != "main.dashboard"
+                 and item["endpoint"].split(".")[0] == here.split(".")[0]]
+    current = next((item for item in items if item["endpoint"] == here), same_area[0] if same_area else None)
+    if current is not None:
+        current["active"] = True
+    return items
 
 
 ACTION_LABELS = {

@@ -14,7 +14,7 @@ from housing.models import Municipality, Place
 from housing.services import scope, units
 from housing.services.errors import NotVisible
 from housing.web.fields import options
-from housing.web.forms import form_page, save_form
+from housing.web.forms import form_page, rendered_and_committed, save_form
 from housing.web.units.forms import PlaceForm, UnitForm
 
 bp = Blueprint("units", __name__, url_prefix="/units")
@@ -36,8 +36,7 @@ def detail(unit_id: int):
     show_residents = scope.sees_resident_list(current_user, unit)
     today = date.today()
     rows = units.places_with_tenancies(current_user, unit, today, show_residents)
-    db.session.commit()  # keeps the audit events of the resident list
-    return render_template("units/detail.html", unit=unit, rows=rows, show_residents=show_residents, today=today)
+    return rendered_and_committed("units/detail.html", unit=unit, rows=rows, show_residents=show_residents, today=today)
 
 
 def _unit_form(obj=None) -> UnitForm:

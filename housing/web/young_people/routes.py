@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,27 +15,29 @@ from housing.extensions import db
 from housing.models import Municipality, Role
 from housing.services import scope, young_people
 from housing.web.fields import options
-from housing.web.forms import form_page, save_form
+from housing.web.forms import form_page, rendered_and_committed, save_form
 from housing.web.young_people.forms import YoungPersonForm
 
 bp = Blueprint("young_people", __name__, url_prefix="/young-people")
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @requires("young_person.list")
 def index():
-    search = request.args.get("q", "").strip()[:100]
-    page = young_people.list_people(current_user, search, request.args.get("page", 1, type=int))
-    db.session.commit()  # the list view's audit events
-    return render_template("young_people/index.html", page=page, search=search)
+    """A search is a POST (its pages too): a young person's name never lands in a URL, a
+    proxy's log or the browser's history. Without a search the pages are plain links."""
+    values = request.form if request.method == "POST" else {}
+    search = values.get("q", "").strip()[:100]
+    page_number = (values if search else request.args).get("page", 1, type=int)
+    page = young_people.list_people(current_user, search, page_number)
+    return rendered_and_committed("young_people/index.html", page=page, search=search)
 
 
 def _detail_page(person_id: int, reveal_identity_code: bool = False):
     person = scope.get_young_person(current_user, person_id)
     summary = young_people.view_person(person, date.today())
     identity_code = young_people.reveal_identity_code(person) if reveal_identity_code else None
-    db.session.commit()  # the view's audit events
-    return render_template(
+    return rendered_and_committed(
         "young_people/detail.html", s=summary, person=person, identity_code=identity_code,
         show_address=scope.sees_protected_address(current_user, person),
         show_case=can(current_user, "young_person.view_case"),

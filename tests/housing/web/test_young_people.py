@@ -147,3 +147,25 @@ def test_unit_staff_do_not_see_case_facts_or_the_code_button(client, login, worl
     page = client.get(f"/young-people/{world.person.id}").get_data(as_text=True)
     assert "Luottamuksellinen" not in page
     assert "/identity-code" not in page
+
+
+def test_a_name_search_is_a_post_and_its_pages_never_put_the_name_in_a_url(page, world):
+    for n in range(60):  # two pages
+        make_person(world.social_worker, first_name=f"Ilmari{n:02d}", last_name="Virtanen")
+    db.session.commit()
+    found = page(world.social_worker, "/young-people/", method="POST", data={"q": "Virtanen"}, language="en")
+    names = [a.text for a in found.select("table a.hds-link")]
+    assert names and all("Virtanen" in name for name in names)
+    assert world.person.last_name not in " ".join(names)
+    pager = found.select_one("nav.pager")
+    assert pager.select("button[name=page][form=people-search]")  # the next page re-sends the form
+    assert not pager.select("a")  # …and no link carries the search
+    assert "Virtanen" not in " ".join(link["href"] for link in found.select("a[href]"))
+    second = page(None, "/young-people/", method="POST", data={"q": "Virtanen", "page": "2"})
+    assert "Page 2 of 2" in second.select_one("nav.pager").text
+
+
+def test_a_search_in_the_query_string_is_ignored(page, world):
+    listed = page(world.social_worker, f"/young-people/?q={world.person.last_name}zzz")
+    assert world.person.last_name in listed.select_one("table").text
+
