@@ -161,14 +161,14 @@ def _cycle(reach: Reach, wanted: dict[int, dict[int, int]], draft: Draft, schedu
     """
     plan, used = draft.plan(), 0
     if cycle == 1 and any(reach.fits[v] and v not in draft.vehicle_of for v in range(len(reach.problem.visits))):
-        plan, used = _search(reach, plan, set(), None, budget, SEED, limit // 2, reserved=False)
+        plan, used = search(reach, plan, set(), None, budget, SEED, limit // 2, reserved=False)
     banned = _resident_day_bans(reach, plan, rotation=cycle - 1)
-    found, more = _search(reach, plan, banned, _share_minutes(reach, plan), budget, SEED + cycle, limit - used)
+    found, more = search(reach, plan, banned, _share_minutes(reach, plan), budget, SEED + cycle, limit - used)
     repaired = fill(Draft(reach, retime(reach, enforce_week_rules(reach, found), wanted), wanted))
     return keep_previous(bring_to_key_workers(adopt_own_schedules(repaired, schedules))), used + more
 
 
-def _search(reach: Reach, plan: Plan, banned: set[tuple[int, int]], caps: list[int] | None,
+def search(reach: Reach, plan: Plan, banned: set[tuple[int, int]], caps: list[int] | None,
             budget: SearchBudget, seed: int, limit: int, reserved: bool = True) -> tuple[Plan, int]:
     """One PyVRP run from ``plan``; returns the timed plan and the iterations it used."""
     options = start_options(reach, banned, reserved)
