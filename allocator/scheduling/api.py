@@ -18,7 +18,7 @@ from allocator.scheduling.reader import read_document, read_file
 from allocator.scheduling.solver import default_budget, solve
 
 RESULT_FORMAT = "support-schedule-result/1"
-SOLVER_NAME = "exact per key worker (CP-SAT) + PyVRP iterated local search, relax and share"
+SOLVER_NAME = "exact per key worker (CP-SAT) + PyVRP iterated local search within shared days and minutes"
 
 
 def schedule_file(path: str | Path, time_limit: float | None = None) -> dict[str, Any]:

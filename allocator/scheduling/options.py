@@ -54,10 +54,6 @@ class StartOption:
     staff: int | None = None  # reserved for this staff member (key-worker and kept options)
     keeps: bool = False  # the option that keeps the visit's previous entry (early == late)
 
-    @property
-    def day(self) -> int:
-        return day_of(self.early)
-
 
 def vehicles_of(problem: Problem) -> list[Vehicle]:
     return [Vehicle(s, shift) for s, member in enumerate(problem.staff) for shift in member.shifts]
@@ -124,9 +120,6 @@ class Reach:
                                      for f in self.fits[entry.visit]):
                 keepable[entry.visit] = s
         return keepable
-
-    def fits_alone(self, visit: int) -> bool:
-        return bool(self.fits[visit])
 
     def wanted_starts(self) -> dict[int, dict[int, int]]:
         """Per staff index: visit → its previous start with that staff member (to keep where it fits)."""

@@ -1,24 +1,30 @@
 """The scheduling solver: an exact start, PyVRP's iterated local search on the routing model,
-the two rules that span several shifts made to hold, and repairs that keep every rule.
+and repairs that keep every rule. Its stages, in order:
 
-0. Start from each staff member's own residents solved exactly (:mod:`keyworker`); when that
-   covers every visit, it is the proven optimum and the answer. When re-planning, the
-   published schedule (``previous``) is a second start; the better one is kept.
-1. Search (PyVRP) on the routing model of :mod:`routing`, which holds every rule of a single
-   shift exactly (skill, windows, round trip from base inside the shift, who may make a
-   reserved option) and the objective in the format's order, but not a resident's one visit
-   a day or a staff member's weekly minutes.
-2. From that relaxed answer, each resident's days are shared out among their visits (a day
-   to one visit only) and each over-booked staff member's minutes among their shifts; a
-   second search within those shares cannot break the resident rule.
-3. Whatever still breaks a rule is dropped (:func:`plan.enforce_week_rules`), cheapest
-   insertion (moving a resident's other visit to another day if that helps) tries every
-   unscheduled visit once more, and :mod:`improve` brings visits back to their key worker
-   where a short chain of moves allows. The cycle repeats from its answer with a new seed;
-   the best is kept.
+0. *Exact start.* Each staff member's own residents are solved exactly (:mod:`keyworker`);
+   when that makes every visit, it is the proven optimum and the answer. When re-planning,
+   the published schedule (``previous``) is a second start; the better one is kept. Either
+   is made to keep every rule and filled up by cheapest insertion (:mod:`plan`).
+1. *Cycles*, each from the best plan so far:
 
-Determinism: fixed seeds and iteration budgets. The wall-clock limit, when given, only caps
-the search; a run that hits it may differ from one that does not.
+   a. each resident's days are shared out among their visits (one visit a day, by a
+      matching) and each staff member's weekly minutes among their shifts, from the plan;
+   b. PyVRP searches the routing model of :mod:`routing` within those shares, starting from
+      the plan. The model holds every rule of a single shift exactly (skill, windows, round
+      trip from base inside the shift, who may take a reserved option) and the objective in
+      the format's order; the shares keep a resident's one visit a day;
+   c. whatever breaks a weekly rule is dropped (:func:`plan.enforce_week_rules`), every
+      unscheduled visit is tried once more (moving a resident's other visit to another day,
+      or one visit out of the way, if that helps), and :mod:`improve` brings visits back to
+      their key worker and previous start where a short chain of moves allows.
+
+   The first cycle, when visits are left out, shares the days by a search without reserved
+   options first (who makes a visit costs nothing there), which finds room more easily;
+   later cycles hand out the spare days in turn, to try other ways of sharing them.
+
+Only improvements are kept, measured by the objective itself. Determinism: fixed seeds and
+iteration budgets sized by the problem (:func:`default_budget`); the wall-clock limit, when
+given, only caps the search, and a run that reaches it may differ from one that does not.
 """
 
 from __future__ import annotations
@@ -69,8 +75,8 @@ class SearchBudget:
 # Measured on this project's 2-core machine at a load average of about 3: one search iteration
 # takes about 1 ms plus 1 ms per WORK_PER_MS (visits × shifts): 2 ms at 300 visits, 12 ms at 1,000.
 WORK_PER_MS = 40_000
-SEARCH_MS = 40_000  # what the whole routing search may take on such a machine, in expectation
-MOST_ITERATIONS = 40_000
+SEARCH_MS = 25_000  # what the whole routing search may take on such a machine, in expectation
+MOST_ITERATIONS = 25_000
 CYCLES = 4
 
 
@@ -86,7 +92,7 @@ def default_budget(visits: int, shifts: int, replanning: bool, time_limit: float
     milliseconds = 1 + visits * shifts / WORK_PER_MS
     total = max(1_000, min(MOST_ITERATIONS, int(SEARCH_MS / milliseconds)))
     if replanning:  # starts from the published schedule and should change little
-        total //= 4
+        total //= 8
     per_search = total // CYCLES
     patience = min(per_search, max(500, 10 * visits))
     return SearchBudget(iterations=per_search, total_iterations=total, cycles=CYCLES, patience=patience,
@@ -113,12 +119,11 @@ def solve(reach: Reach, budget: SearchBudget, *, exact_start: bool = True) -> So
         claimed = Objective(len(reach.problem.visits), len(reach.problem.visits),
                             sum(own.kept for own in schedules.values()), sum(own.travel for own in schedules.values()))
         return SolverOutcome(assignments_of(reach, plan), claimed, 0, 0, False, proven=True)
-    draft = _start(reach, wanted, plan)
-    best, iterations, cycle = draft, 0, 0
+    best, iterations, cycle = _start(reach, wanted, plan), 0, 0
     while (cycle < budget.cycles and reach.vehicles and iterations < budget.total_iterations
            and not budget.out_of_time()):
         cycle += 1
-        draft, used = _cycle(reach, wanted, draft, schedules, budget, cycle, budget.total_iterations - iterations)
+        draft, used = _cycle(reach, wanted, best, schedules, budget, cycle, budget.total_iterations - iterations)
         iterations += used
         if draft.value() > best.value():
             best = draft
