@@ -16,7 +16,8 @@ The routing model's clients are *start options* (:func:`start_options`), per day
   reserved for its old staff member.
 
 Cutting by day makes "at most one visit per resident per day" a property of the chosen
-options, and lets the solver forbid one visit on one day without touching its other days.
+options, and lets the solver forbid one visit on one day without touching its other days
+(:func:`allocator.scheduling.routing.build_model`'s ``banned``).
 """
 
 from __future__ import annotations
@@ -131,15 +132,13 @@ class Reach:
         return wanted
 
 
-def start_options(reach: Reach, banned: set[tuple[int, int]], reserved: bool = True) -> list[StartOption]:
-    """Every useful start option of every visit; ``banned`` holds (visit, day) pairs left out.
-    Without ``reserved``, only the general options (who makes a visit then costs nothing)."""
+def start_options(reach: Reach, reserved: bool = True) -> list[StartOption]:
+    """Every useful start option of every visit. Without ``reserved``, only the general
+    options (who makes a visit then costs nothing)."""
     problem, options = reach.problem, []
     for v, fits in enumerate(reach.fits):
         key_worker = problem.key_worker_index[v]
-        for i, (early, _) in enumerate(reach.pieces[v]):
-            if (v, day_of(early)) in banned:
-                continue
+        for i in range(len(reach.pieces[v])):
             mine = [f for f in fits if f.piece == i]
             if mine:
                 options.append(StartOption(v, min(f.early for f in mine), max(f.late for f in mine)))
@@ -148,6 +147,5 @@ def start_options(reach: Reach, banned: set[tuple[int, int]], reserved: bool = T
                 options.append(StartOption(v, min(f.early for f in own), max(f.late for f in own), key_worker))
         if reserved and v in reach.keepable:
             start = problem.previous_of[v].start
-            if (v, day_of(start)) not in banned:
-                options.append(StartOption(v, start, start, reach.keepable[v], keeps=True))
+            options.append(StartOption(v, start, start, reach.keepable[v], keeps=True))
     return options

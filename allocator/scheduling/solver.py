@@ -33,9 +33,10 @@ import time
 import warnings
 from dataclasses import dataclass
 
-from pyvrp import PenaltyParams, Result, Route, Solution, SolveParams
-from pyvrp import solve as pyvrp_solve
+from pyvrp import PenaltyManager, PenaltyParams, RandomNumberGenerator, Result, Route, Solution, SolveParams
 from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.IteratedLocalSearch import IteratedLocalSearch
+from pyvrp.search import LocalSearch, PerturbationManager
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
 from allocator.scheduling.improve import adopt_own_schedules, bring_to_key_workers, keep_previous
@@ -52,7 +53,7 @@ from allocator.scheduling.plan import (
     value_of,
 )
 from allocator.scheduling.problem import Assignment, Objective, day_of
-from allocator.scheduling.routing import RoutingModel, build_model
+from allocator.scheduling.routing import RoutingModel, build_model, neighbours
 
 SEED = 20261207
 
@@ -120,10 +121,12 @@ def solve(reach: Reach, budget: SearchBudget, *, exact_start: bool = True) -> So
                             sum(own.kept for own in schedules.values()), sum(own.travel for own in schedules.values()))
         return SolverOutcome(assignments_of(reach, plan), claimed, 0, 0, False, proven=True)
     best, iterations, cycle = _start(reach, wanted, plan), 0, 0
+    searches: dict[bool, RoutingSearch] = {}
     while (cycle < budget.cycles and reach.vehicles and iterations < budget.total_iterations
            and not budget.out_of_time()):
         cycle += 1
-        draft, used = _cycle(reach, wanted, best, schedules, budget, cycle, budget.total_iterations - iterations)
+        draft, used = _cycle(reach, wanted, best, schedules, searches, budget, cycle,
+                             budget.total_iterations - iterations)
         iterations += used
         if draft.value() > best.value():
             best = draft
@@ -157,45 +160,71 @@ def _previous_plan(reach: Reach) -> Plan:
 
 
 def _cycle(reach: Reach, wanted: dict[int, dict[int, int]], draft: Draft, schedules: dict[int, OwnSchedule],
-           budget: SearchBudget, cycle: int, limit: int) -> tuple[Draft, int]:
+           searches: dict[bool, RoutingSearch], budget: SearchBudget, cycle: int, limit: int) -> tuple[Draft, int]:
     """Share days and minutes out, search within the shares, repair, fill and improve.
 
-    The first cycle shares by a search that ignores the two weekly rules (so that it may find
-    which days suit which visits); later cycles share by the current plan, so that their
-    search starts from a plan that keeps every rule and can only improve it.
+    The first cycle, when visits are left out, shares by a search without reserved options
+    (so that it may find room for them); otherwise by the current plan, so that the search
+    starts from a plan that keeps every rule and can only improve it.
     """
     plan, used = draft.plan(), 0
     if cycle == 1 and any(reach.fits[v] and v not in draft.vehicle_of for v in range(len(reach.problem.visits))):
-        plan, used = search(reach, plan, set(), None, budget, SEED, limit // 2, reserved=False)
+        plan, used = _search_of(searches, reach, False).run(plan, set(), None, budget, SEED, limit // 2)
     banned = _resident_day_bans(reach, plan, rotation=cycle - 1)
-    found, more = search(reach, plan, banned, _share_minutes(reach, plan), budget, SEED + cycle, limit - used)
+    found, more = _search_of(searches, reach, True).run(plan, banned, _share_minutes(reach, plan), budget,
+                                                         SEED + cycle, limit - used)
     repaired = fill(Draft(reach, retime(reach, enforce_week_rules(reach, found), wanted), wanted))
     return keep_previous(bring_to_key_workers(adopt_own_schedules(repaired, schedules))), used + more
 
 
-def search(reach: Reach, plan: Plan, banned: set[tuple[int, int]], caps: list[int] | None,
-            budget: SearchBudget, seed: int, limit: int, reserved: bool = True) -> tuple[Plan, int]:
-    """One PyVRP run from ``plan``; returns the timed plan and the iterations it used."""
-    options = start_options(reach, banned, reserved)
-    if not options:
-        return {}, 0
-    caps = caps or [v.shift.end - v.shift.start for v in reach.vehicles]
-    model = build_model(reach, options, caps)
-    criteria = [MaxIterations(min(limit, budget.iterations)), NoImprovement(budget.patience)]
-    if budget.deadline is not None:
-        criteria.append(MaxRuntime(max(0.05, budget.deadline - time.monotonic())))
-    result = model_solve(model, plan, MultipleCriteria(criteria), seed)
-    return _plan_from(reach, model, result.best), result.num_iterations
+def _search_of(searches: dict[bool, RoutingSearch], reach: Reach, reserved: bool) -> RoutingSearch:
+    if reserved not in searches:
+        searches[reserved] = RoutingSearch(reach, reserved)
+    return searches[reserved]
 
 
-def model_solve(model: RoutingModel, plan: Plan, stop: MultipleCriteria, seed: int) -> Result:
+class RoutingSearch:
+    """PyVRP's search over one set of start options, run again with other shares of days and
+    minutes; the options' neighbourhood is worked out once."""
+
+    def __init__(self, reach: Reach, reserved: bool = True):
+        self.reach = reach
+        self.options = start_options(reach, reserved)
+        self.neighbourhood = neighbours(reach, self.options)
+
+    def run(self, plan: Plan, banned: set[tuple[int, int]], caps: list[int] | None, budget: SearchBudget,
+            seed: int, limit: int) -> tuple[Plan, int]:
+        """One run from ``plan`` with ``banned`` (visit, day) pairs left out; returns the timed
+        plan and the iterations it used."""
+        if not self.options:
+            return {}, 0
+        caps = caps or [v.shift.end - v.shift.start for v in self.reach.vehicles]
+        model = build_model(self.reach, self.options, caps, banned)
+        criteria = [MaxIterations(max(1, min(limit, budget.iterations))), NoImprovement(budget.patience)]
+        if budget.deadline is not None:
+            criteria.append(MaxRuntime(max(0.05, budget.deadline - time.monotonic())))
+        result = model_solve(model, self.neighbourhood, plan, MultipleCriteria(criteria), seed)
+        return _plan_from(self.reach, model, result.best), result.num_iterations
+
+
+def model_solve(model: RoutingModel, neighbourhood: dict, plan: Plan, stop: MultipleCriteria, seed: int) -> Result:
+    """PyVRP's iterated local search as ``pyvrp.solve`` runs it, with a neighbourhood worked out
+    once (:func:`routing.neighbours`) instead of PyVRP's own for every run."""
     # Time warp and excess load must be allowed to cost more than a visit's prize, or the
     # search would rather break a rule than leave a visit out.
     params = SolveParams(penalty=PenaltyParams(max_penalty=float(2 * model.weights.prize)))
+    rng = RandomNumberGenerator(seed=seed)
+    local_search = LocalSearch(model.data, rng, neighbourhood, PerturbationManager(params.perturbation))
+    for operator in params.operators:
+        if operator.supports(model.data):
+            local_search.add_operator(operator(model.data))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PenaltyBoundWarning)
-        return pyvrp_solve(model.data, stop=stop, seed=seed, collect_stats=False, display=False,
-                           params=params, initial_solution=_initial(model, plan))
+        penalties = PenaltyManager(params.penalty.midpoint_penalties(model.data), params.penalty)
+        start = _initial(model, plan) or local_search(Solution.make_random(model.data, rng),
+                                                       penalties.max_cost_evaluator(), exhaustive=True)
+        search = IteratedLocalSearch(model.data, penalties, local_search, start, params.ils)
+        return search.run(stop, collect_stats=False, display=False)
 
 
 def _client_for(options: list[StartOption], indices: list[int], staff: int, start: int) -> int | None:
@@ -210,7 +239,8 @@ def _initial(model: RoutingModel, plan: Plan) -> Solution | None:
     """The plan as a PyVRP solution."""
     of_visit: dict[int, list[int]] = {}
     for i, option in enumerate(model.options):
-        of_visit.setdefault(option.visit, []).append(i)
+        if (option.visit, day_of(option.early)) not in model.banned:
+            of_visit.setdefault(option.visit, []).append(i)
     routes = []
     for k, route in sorted(plan.items()):
         staff = model.vehicles[k].staff

@@ -15,7 +15,7 @@ from allocator.scheduling.plan import assignments_of
 from allocator.scheduling.problem import Objective
 from allocator.scheduling.reader import read_document
 from allocator.scheduling.routing import build_model, model_cost, travel_bound, weights_for
-from allocator.scheduling.solver import SearchBudget, search
+from allocator.scheduling.solver import RoutingSearch, SearchBudget
 
 
 def _objectives(visits: int, with_key_worker: int, keepable: int, bound: int):
@@ -63,7 +63,7 @@ def test_the_routing_model_costs_what_model_cost_says() -> None:
                                      {"visit": "BOTH", "staff": "S1", "start": 560}])
     problem = read_document(week)
     reach = Reach(problem)
-    options = start_options(reach, set())
+    options = start_options(reach)
     model = build_model(reach, options, [v.shift.end - v.shift.start for v in reach.vehicles])
     evaluator = CostEvaluator([0] * model.data.num_load_dimensions, 0, 0)
     seen = []
@@ -79,6 +79,18 @@ def test_the_routing_model_costs_what_model_cost_says() -> None:
     assert len(seen) > 10
     for (cost_a, a), (cost_b, b) in itertools.combinations(seen, 2):
         assert cost_a - cost_b == model_cost(model.weights, a) - model_cost(model.weights, b)
+
+
+def test_a_banned_option_stays_in_the_model_but_can_never_be_made() -> None:
+    week = _one_shift_week([{"id": "V", "location": "NEAR", "key_worker": "S1"}])
+    reach = Reach(read_document(week))
+    options = start_options(reach)
+    caps = [v.shift.end - v.shift.start for v in reach.vehicles]
+    for banned, feasible in [(set(), True), ({(0, 0)}, False)]:
+        model = build_model(reach, options, caps, banned)
+        assert model.data.num_clients == len(options)
+        assert all(Solution(model.data, [Route(model.data, [i], 0)]).is_feasible() == feasible
+                   for i in range(len(options)))
 
 
 def _one_shift_week(visits: list[dict], previous: list[dict] | None = None) -> dict:
@@ -98,7 +110,7 @@ def _one_shift_week(visits: list[dict], previous: list[dict] | None = None) -> d
 def _both_ways(document: dict) -> list[dict]:
     """The solver's objective, and that of one routing search alone from an empty schedule."""
     reach = Reach(read_document(document))
-    plan, _ = search(reach, {}, set(), None, SearchBudget(1_000, 1_000, 1, 500, None), seed=1, limit=1_000)
+    plan, _ = RoutingSearch(reach).run({}, set(), None, SearchBudget(1_000, 1_000, 1, 500, None), seed=1, limit=1_000)
     alone = check.objective(reach.problem, assignments_of(reach, plan))
     return [schedule_document(document)["objective"], alone.__dict__]
 
