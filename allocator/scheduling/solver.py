@@ -161,20 +161,34 @@ def _previous_plan(reach: Reach) -> Plan:
 
 def _cycle(reach: Reach, wanted: dict[int, dict[int, int]], draft: Draft, schedules: dict[int, OwnSchedule],
            searches: dict[bool, RoutingSearch], budget: SearchBudget, cycle: int, limit: int) -> tuple[Draft, int]:
-    """Share days and minutes out, search within the shares, repair, fill and improve.
+    """Share days and minutes out by the plan, search within the shares from the plan (which
+    keeps every rule, so the search can only improve it), repair, fill and improve.
 
-    The first cycle, when visits are left out, shares by a search without reserved options
-    (so that it may find room for them); otherwise by the current plan, so that the search
-    starts from a plan that keeps every rule and can only improve it.
+    In the first cycle, when visits are left out, a search without reserved options goes
+    first (who makes a visit costs nothing there, so it finds room for them more easily).
     """
-    plan, used = draft.plan(), 0
+    used = 0
     if cycle == 1 and any(reach.fits[v] and v not in draft.vehicle_of for v in range(len(reach.problem.visits))):
-        plan, used = _search_of(searches, reach, False).run(plan, set(), None, budget, SEED, limit // 2)
-    banned = _resident_day_bans(reach, plan, rotation=cycle - 1)
-    found, more = _search_of(searches, reach, True).run(plan, banned, _share_minutes(reach, plan), budget,
-                                                         SEED + cycle, limit - used)
+        draft, used = _searched(reach, wanted, draft, schedules, _search_of(searches, reach, False), budget,
+                                SEED, cycle, limit // 2, shared=False)
+    draft, more = _searched(reach, wanted, draft, schedules, _search_of(searches, reach, True), budget,
+                            SEED + cycle, cycle, limit - used)
+    return draft, used + more
+
+
+def _searched(reach: Reach, wanted: dict[int, dict[int, int]], draft: Draft, schedules: dict[int, OwnSchedule],
+              routing: RoutingSearch, budget: SearchBudget, seed: int, cycle: int, limit: int,
+              shared: bool = True) -> tuple[Draft, int]:
+    """One search from the draft (within shares of days and minutes, or without the weekly rules
+    at all), then the repairs and improvements."""
+    plan = draft.plan()
+    if shared:
+        found, used = routing.run(plan, _resident_day_bans(reach, plan, rotation=cycle - 1),
+                                  _share_minutes(reach, plan), budget, seed, limit)
+    else:
+        found, used = routing.run(plan, set(), None, budget, seed, limit)
     repaired = fill(Draft(reach, retime(reach, enforce_week_rules(reach, found), wanted), wanted))
-    return keep_previous(bring_to_key_workers(adopt_own_schedules(repaired, schedules))), used + more
+    return keep_previous(bring_to_key_workers(adopt_own_schedules(repaired, schedules))), used
 
 
 def _search_of(searches: dict[bool, RoutingSearch], reach: Reach, reserved: bool) -> RoutingSearch:
