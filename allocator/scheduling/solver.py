@@ -60,8 +60,7 @@ SEED = 20261207
 
 @dataclass(frozen=True)
 class SearchBudget:
-    """Iterations of each routing search and in all, how many relax-and-share cycles, the
-    wall-clock cap."""
+    """Iterations of each routing search and in all, how many cycles, the wall-clock cap."""
 
     iterations: int
     total_iterations: int
@@ -113,20 +112,18 @@ class SolverOutcome:
 def solve(reach: Reach, budget: SearchBudget, *, exact_start: bool = True) -> SolverOutcome:
     """The stages of the module docstring. ``exact_start=False`` leaves out stage 0's exact
     own schedules (to test that the search alone respects the objective's order)."""
-    wanted = reach.wanted_starts()
     schedules = own_schedules(reach, stop_at=_halfway(budget)) if exact_start else {}
     plan, proven = key_worker_plan(reach.problem, schedules)
     if proven:
         claimed = Objective(len(reach.problem.visits), len(reach.problem.visits),
                             sum(own.kept for own in schedules.values()), sum(own.travel for own in schedules.values()))
         return SolverOutcome(assignments_of(reach, plan), claimed, 0, 0, False, proven=True)
-    best, iterations, cycle = _start(reach, wanted, plan), 0, 0
-    searches: dict[bool, RoutingSearch] = {}
+    week = _Week(reach, schedules, budget)
+    best, iterations, cycle = week.start(plan), 0, 0
     while (cycle < budget.cycles and reach.vehicles and iterations < budget.total_iterations
            and not budget.out_of_time()):
         cycle += 1
-        draft, used = _cycle(reach, wanted, best, schedules, searches, budget, cycle,
-                             budget.total_iterations - iterations)
+        draft, used = week.cycle(best, cycle, budget.total_iterations - iterations)
         iterations += used
         if draft.value() > best.value():
             best = draft
@@ -140,12 +137,58 @@ def _halfway(budget: SearchBudget) -> float | None:
     return None if budget.deadline is None else (time.monotonic() + budget.deadline) / 2
 
 
-def _start(reach: Reach, wanted: dict[int, dict[int, int]], own: Plan) -> Draft:
-    """The better of the own schedules and the published one, each made to keep every rule and
-    filled up with cheapest insertion."""
-    starts = [own] + ([_previous_plan(reach)] if reach.problem.previous else [])
-    drafts = [fill(Draft(reach, retime(reach, enforce_week_rules(reach, plan), wanted), wanted)) for plan in starts]
-    return max(drafts, key=Draft.value)
+class _Week:
+    """What one solve keeps between its stages: the week, its exact own schedules, its budget
+    and its routing searches (built when first needed)."""
+
+    def __init__(self, reach: Reach, schedules: dict[int, OwnSchedule], budget: SearchBudget):
+        self.reach, self.schedules, self.budget = reach, schedules, budget
+        self.wanted = reach.wanted_starts()
+        self.searches: dict[bool, RoutingSearch] = {}
+
+    def start(self, own: Plan) -> Draft:
+        """The better of the own schedules and the published one, each made to keep every rule
+        and filled up with cheapest insertion."""
+        starts = [own] + ([_previous_plan(self.reach)] if self.reach.problem.previous else [])
+        return max((self.repaired(plan) for plan in starts), key=Draft.value)
+
+    def repaired(self, plan: Plan) -> Draft:
+        """Any plan made to keep every rule, then filled up."""
+        return fill(Draft(self.reach, retime(self.reach, enforce_week_rules(self.reach, plan), self.wanted),
+                          self.wanted))
+
+    def cycle(self, draft: Draft, cycle: int, limit: int) -> tuple[Draft, int]:
+        """Share days and minutes out by the plan, search within the shares from the plan (which
+        keeps every rule, so the search can only improve it), repair, fill and improve.
+
+        In the first cycle, when visits are left out, a search without reserved options and
+        without the weekly rules goes first (who makes a visit costs nothing there, so it finds
+        room for them more easily).
+        """
+        used = 0
+        if cycle == 1 and any(fits and v not in draft.vehicle_of for v, fits in enumerate(self.reach.fits)):
+            draft, used = self.searched(draft, self.routing(reserved=False), SEED, None, limit // 2)
+        draft, more = self.searched(draft, self.routing(reserved=True), SEED + cycle, cycle - 1, limit - used)
+        return draft, used + more
+
+    def searched(self, draft: Draft, routing: RoutingSearch, seed: int, rotation: int | None,
+                 limit: int) -> tuple[Draft, int]:
+        """One search from the draft, within shares of days and minutes (handed out by
+        ``rotation``) or, with ``rotation`` None, without the weekly rules; then the repairs
+        and improvements."""
+        plan = draft.plan()
+        if rotation is None:
+            found, used = routing.run(plan, set(), None, self.budget, seed, limit)
+        else:
+            found, used = routing.run(plan, _resident_day_bans(self.reach, plan, rotation),
+                                      _share_minutes(self.reach, plan), self.budget, seed, limit)
+        improved = adopt_own_schedules(self.repaired(found), self.schedules)
+        return keep_previous(bring_to_key_workers(improved)), used
+
+    def routing(self, reserved: bool) -> RoutingSearch:
+        if reserved not in self.searches:
+            self.searches[reserved] = RoutingSearch(self.reach, reserved)
+        return self.searches[reserved]
 
 
 def _previous_plan(reach: Reach) -> Plan:
@@ -157,44 +200,6 @@ def _previous_plan(reach: Reach) -> Plan:
             if reach.vehicles[k].shift.start <= entry.start < reach.vehicles[k].shift.end:
                 plan.setdefault(k, []).append((entry.visit, entry.start))
     return {k: sorted(route, key=lambda vt: vt[1]) for k, route in plan.items()}
-
-
-def _cycle(reach: Reach, wanted: dict[int, dict[int, int]], draft: Draft, schedules: dict[int, OwnSchedule],
-           searches: dict[bool, RoutingSearch], budget: SearchBudget, cycle: int, limit: int) -> tuple[Draft, int]:
-    """Share days and minutes out by the plan, search within the shares from the plan (which
-    keeps every rule, so the search can only improve it), repair, fill and improve.
-
-    In the first cycle, when visits are left out, a search without reserved options goes
-    first (who makes a visit costs nothing there, so it finds room for them more easily).
-    """
-    used = 0
-    if cycle == 1 and any(reach.fits[v] and v not in draft.vehicle_of for v in range(len(reach.problem.visits))):
-        draft, used = _searched(reach, wanted, draft, schedules, _search_of(searches, reach, False), budget,
-                                SEED, cycle, limit // 2, shared=False)
-    draft, more = _searched(reach, wanted, draft, schedules, _search_of(searches, reach, True), budget,
-                            SEED + cycle, cycle, limit - used)
-    return draft, used + more
-
-
-def _searched(reach: Reach, wanted: dict[int, dict[int, int]], draft: Draft, schedules: dict[int, OwnSchedule],
-              routing: RoutingSearch, budget: SearchBudget, seed: int, cycle: int, limit: int,
-              shared: bool = True) -> tuple[Draft, int]:
-    """One search from the draft (within shares of days and minutes, or without the weekly rules
-    at all), then the repairs and improvements."""
-    plan = draft.plan()
-    if shared:
-        found, used = routing.run(plan, _resident_day_bans(reach, plan, rotation=cycle - 1),
-                                  _share_minutes(reach, plan), budget, seed, limit)
-    else:
-        found, used = routing.run(plan, set(), None, budget, seed, limit)
-    repaired = fill(Draft(reach, retime(reach, enforce_week_rules(reach, found), wanted), wanted))
-    return keep_previous(bring_to_key_workers(adopt_own_schedules(repaired, schedules))), used
-
-
-def _search_of(searches: dict[bool, RoutingSearch], reach: Reach, reserved: bool) -> RoutingSearch:
-    if reserved not in searches:
-        searches[reserved] = RoutingSearch(reach, reserved)
-    return searches[reserved]
 
 
 class RoutingSearch:
