@@ -68,9 +68,9 @@ def keep_previous(draft: Draft) -> Draft:
 
 def _moved(draft: Draft, visit: int, staff: int, at: int | None) -> Draft:
     """The draft with ``visit`` moved to ``staff`` (at minute ``at``), directly, or after the
-    visits of the target shift that stand in the way made room (one at a time, then all that
-    clash with ``at`` together); the draft itself if none of these improves it."""
-    for k, making_room in [(None, [])] + _room_makers(draft, visit, staff, at):
+    visits of a target shift that stand in the way made room (:func:`_room_makers`); the
+    draft itself if none of these improves it."""
+    for k, making_room in [(None, ())] + _room_makers(draft, visit, staff, at):
         trial = draft.copy()
         for other in [visit, *making_room]:
             trial.remove(other)
@@ -82,17 +82,27 @@ def _moved(draft: Draft, visit: int, staff: int, at: int | None) -> Draft:
     return draft
 
 
-def _room_makers(draft: Draft, visit: int, staff: int, at: int | None) -> list[tuple[int, list[int]]]:
-    """(vehicle, visits to move out of it) to try, in order."""
-    problem, tries = draft.problem, []
-    here = problem.visits[visit].location
-    for k in draft.reach.vehicles_of_staff[staff]:
+def _room_makers(draft: Draft, visit: int, staff: int, at: int | None) -> list[tuple[int, tuple[int, ...]]]:
+    """(shift, visits to move out of it) to try, for each of the staff member's shifts where
+    the visit fits alone (at ``at``): each visit on its own, then all that clash with the
+    visit's time together, then all that are not the staff member's own residents' together."""
+    problem, tries = draft.problem, {}
+    v = problem.visits[visit]
+    for fit in draft.reach.fits[visit]:
+        k = fit.vehicle
+        if draft.reach.vehicles[k].staff != staff or (at is not None and not fit.early <= at <= fit.late):
+            continue
+        early, late = (fit.early, fit.late) if at is None else (at, at)
         route = [(u, t) for u, t in draft.routes.get(k, []) if u != visit]
-        tries += [(k, [u]) for u, _ in route]
-        if at is not None:
-            end = at + problem.visits[visit].duration
-            clash = [u for u, t in route if t - problem.travel[here][problem.visits[u].location] < end
-                     and at < t + problem.visits[u].duration + problem.travel[problem.visits[u].location][here]]
-            if len(clash) > 1:
-                tries.append((k, clash))
-    return tries
+        clash = tuple(u for u, t in route if _in_the_way(draft, v.location, early, late + v.duration, u, t))
+        strangers = tuple(u for u, _ in route if problem.key_worker_index[u] != staff)
+        tries.update(dict.fromkeys([(k, (u,)) for u, _ in route]))
+        tries.update(dict.fromkeys((k, group) for group in (clash, strangers) if len(group) > 1))
+    return list(tries)
+
+
+def _in_the_way(draft: Draft, here: int, start: int, end: int, other: int, at: int) -> bool:
+    """Whether ``other`` (at minute ``at``) leaves no room for a visit at ``here`` anywhere in
+    [start, end], counting the travel between the two."""
+    travel, visit = draft.problem.travel, draft.problem.visits[other]
+    return at - travel[here][visit.location] < end and start < at + visit.duration + travel[visit.location][here]

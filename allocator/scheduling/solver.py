@@ -75,8 +75,8 @@ class SearchBudget:
 # Measured on this project's 2-core machine at a load average of about 3: one search iteration
 # takes about 1 ms plus 1 ms per WORK_PER_MS (visits × shifts): 2 ms at 300 visits, 12 ms at 1,000.
 WORK_PER_MS = 40_000
-SEARCH_MS = 25_000  # what the whole routing search may take on such a machine, in expectation
-MOST_ITERATIONS = 25_000
+SEARCH_MS = 12_000  # what the whole routing search may take on such a machine, in expectation
+MOST_ITERATIONS = 15_000
 CYCLES = 4
 
 
@@ -92,7 +92,7 @@ def default_budget(visits: int, shifts: int, replanning: bool, time_limit: float
     milliseconds = 1 + visits * shifts / WORK_PER_MS
     total = max(1_000, min(MOST_ITERATIONS, int(SEARCH_MS / milliseconds)))
     if replanning:  # starts from the published schedule and should change little
-        total //= 8
+        total //= 16
     per_search = total // CYCLES
     patience = min(per_search, max(500, 10 * visits))
     return SearchBudget(iterations=per_search, total_iterations=total, cycles=CYCLES, patience=patience,
@@ -167,7 +167,7 @@ class _Week:
         """
         used = 0
         if cycle == 1 and any(fits and v not in draft.vehicle_of for v, fits in enumerate(self.reach.fits)):
-            draft, used = self.searched(draft, self.routing(reserved=False), SEED, None, limit // 2)
+            draft, used = self.searched(draft, self.routing(reserved=False), SEED, None, limit // 8)
         draft, more = self.searched(draft, self.routing(reserved=True), SEED + cycle, cycle - 1, limit - used)
         return draft, used + more
 
