@@ -6,7 +6,7 @@ Both solve the same ``support-schedule/1`` documents (Solomon's C101, R101 and R
 as issue 4 says, staff count fixed): this project's solver (PyVRP's iterated local search)
 through ``schedule_document``, and OR-Tools routing set up as ``shared/notes/ortools.md``
 recommends (one vehicle per shift, every visit droppable at a penalty larger than any route,
-parallel cheapest insertion, guided local search, one thread, the same time limit). Every
+parallel cheapest insertion, guided local search, the same time limit). Every
 OR-Tools answer is read back as assignments and passed through the package's final check,
 so both columns are feasible schedules counted the same way.
 """
@@ -62,7 +62,6 @@ def ortools_routing(problem: Problem, time_limit: float) -> list[Assignment]:
     parameters.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
     parameters.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     parameters.time_limit.FromMilliseconds(int(time_limit * 1000))
-    parameters.number_of_workers = 1
     solution = routing.SolveWithParameters(parameters)
     assignments = []
     for k, (s, _) in enumerate(vehicles):
