@@ -5,9 +5,10 @@ time order. :func:`enforce_week_rules` and :func:`retime` turn any plan (such as
 search's answer, which does not know the rules that span several shifts) into a feasible
 one. :class:`Draft` is a feasible plan being changed in place, with what the changes need
 kept in step: where each visit is, each resident's taken days, each staff member's minutes
-and the objective. Every lookup is a dictionary access, so repairing a week costs time in
-proportion to the visits moved, not to the size of the week; the only searches are over
-the shifts where a visit fits on its own (:class:`allocator.scheduling.options.Reach`).
+and the objective. Every lookup is a dictionary access and the only searches are over the
+shifts where a visit fits on its own (:class:`allocator.scheduling.options.Reach`), so a
+repair costs time in proportion to the visits it moves and their shifts, plus one copy of
+the indexes for each move tried on a copy; nothing rescans the week per visit.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class Draft:
         self.taken: dict[tuple[str, int], int] = {}  # (resident, day) → the visit made then
         self.minutes = [0] * len(self.problem.staff)
         self.travel: dict[int, int] = {}  # vehicle → its round-trip travel
-        self.with_key_worker = self.kept = 0
+        self.with_key_worker = self.kept = self.total_travel = 0
         for k, route in plan.items():
             self.set_route(k, route)
 
@@ -105,7 +106,7 @@ class Draft:
 
     def value(self) -> tuple[int, int, int, int]:
         """The objective as :meth:`Objective.as_tuple` gives it: larger is better."""
-        return len(self.vehicle_of), self.with_key_worker, self.kept, -sum(self.travel.values())
+        return len(self.vehicle_of), self.with_key_worker, self.kept, -self.total_travel
 
     def plan(self) -> Plan:
         return dict(self.routes)
@@ -126,13 +127,13 @@ class Draft:
                 else:
                     del self.vehicle_of[v]
                     del self.taken[(visit.resident, day_of(t))]
+        self.total_travel -= self.travel.pop(k, 0)
+        self.routes.pop(k, None)
         if route:
             self.routes[k] = route
             base = self.problem.staff[staff].base
             self.travel[k] = route_travel(self.problem, base, [self.problem.visits[v].location for v, _ in route])
-        else:
-            self.routes.pop(k, None)
-            self.travel.pop(k, None)
+            self.total_travel += self.travel[k]
 
     def remove(self, visit: int) -> None:
         """Take a visit out; its shift is timed again (what no longer fits drops out with it)."""
