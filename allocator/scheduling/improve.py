@@ -9,8 +9,9 @@ each kept only if the whole objective improves:
 * a staff member takes back their exact own schedule (:mod:`keyworker`), and whatever that
   pushes out is inserted elsewhere;
 * a visit is inserted into one of its key worker's shifts, or at its previous time with its
-  previous staff member, directly or after one visit of that shift has been moved out of
-  the way (and put back wherever it fits best).
+  previous staff member, directly or after visits of that shift that stand in the way (one,
+  or all that clash with its time, or all that are not the staff member's own) have been
+  moved out and put back wherever they fit best.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from allocator.scheduling.problem import day_of
 
 
 def adopt_own_schedules(draft: Draft, schedules: dict[int, OwnSchedule]) -> Draft:
+    """Each staff member who makes fewer own visits than their exact own schedule tries it."""
     problem, reach = draft.problem, draft.reach
     for staff, own in sorted(schedules.items()):
         mine = [k for k in reach.vehicles_of_staff[staff] if k in draft.routes]
@@ -48,6 +50,7 @@ def adopt_own_schedules(draft: Draft, schedules: dict[int, OwnSchedule]) -> Draf
 
 
 def bring_to_key_workers(draft: Draft) -> Draft:
+    """Each visit made by someone else tries to move to its key worker."""
     problem, reach = draft.problem, draft.reach
     for v, key_worker in enumerate(problem.key_worker_index):
         k = draft.vehicle_of.get(v)
@@ -57,6 +60,7 @@ def bring_to_key_workers(draft: Draft) -> Draft:
 
 
 def keep_previous(draft: Draft) -> Draft:
+    """Each keepable ``previous`` entry not kept tries to move back to its staff member and time."""
     problem, reach = draft.problem, draft.reach
     for v, staff in sorted(reach.keepable.items()):
         k = draft.vehicle_of.get(v)
