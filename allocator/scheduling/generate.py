@@ -113,14 +113,20 @@ def _key_worker(rng: random.Random, staff: list[dict[str, Any]], unit: str, skil
     return chosen
 
 
+def _home(rng: random.Random, r: int, units: list[Unit], locations: list[dict[str, Any]]) -> Unit:
+    """Resident r's unit (in turn) and home ``H{r + 1}`` within 8 km of it, added to ``locations``."""
+    unit = units[r % len(units)]
+    lat, lon = _jitter(rng, unit.lat, unit.lon, 8.0)
+    locations.append({"id": f"H{r + 1}", "lat": lat, "lon": lon})
+    return unit
+
+
 def _visits(rng: random.Random, residents: int, units: list[Unit], staff: list[dict[str, Any]],
             locations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     visits = []
     caseload = dict.fromkeys((m["id"] for m in staff), 0)
     for r in range(residents):
-        unit = units[r % len(units)]
-        lat, lon = _jitter(rng, unit.lat, unit.lon, 8.0)
-        locations.append({"id": f"H{r + 1}", "lat": lat, "lon": lon})
+        unit = _home(rng, r, units, locations)
         skill = rng.choice(SKILLS) if rng.random() < 0.2 else None
         key_worker = _key_worker(rng, staff, unit.id, skill, caseload)
         skill = skill if key_worker is not None else None
@@ -196,9 +202,7 @@ def _planted_residents(rng: random.Random, residents: int, units: list[Unit], st
     homes = []
     caseload = dict.fromkeys((m["id"] for m in staff), 0)
     for r in range(residents):
-        unit = units[r % len(units)]
-        lat, lon = _jitter(rng, unit.lat, unit.lon, 8.0)
-        locations.append({"id": f"H{r + 1}", "lat": lat, "lon": lon})
+        unit = _home(rng, r, units, locations)
         key_worker = _key_worker(rng, staff, unit.id, None, caseload)
         member = next(m for m in staff if m["id"] == key_worker)
         skill = rng.choice(member["skills"]) if member["skills"] and rng.random() < PLANTED_SKILL_SHARE else None
