@@ -169,9 +169,7 @@ def planted_problem(staff: int, residents: int, seed: int = 1, *, previous_share
         raise ValueError("need at least one staff member and no negative number of residents")
     rng = random.Random(seed)
     units = _units(rng, max(1, round(staff / 6)))
-    members = _staff(rng, staff, units, days_off=False)
-    for member in members:
-        member["max_minutes"] = None  # set from the planted schedule below
+    members = _staff(rng, staff, units, days_off=False)  # their max_minutes are set from the plant below
     locations: list[dict[str, Any]] = [{"id": u.id, "lat": u.lat, "lon": u.lon} for u in units]
     homes = _planted_residents(rng, residents, units, members, locations)
     minutes = geo_matrix([(place["lat"], place["lon"]) for place in locations], ROAD_FACTOR, SPEED_KMH)
