@@ -49,15 +49,15 @@ from allocator.scheduling.problem import Objective, Problem, day_of
 
 @dataclass(frozen=True)
 class Weights:
-    travel_bound: int  # no feasible schedule travels more minutes in all
     kept: int
     key_worker: int
     prize: int
 
 
 def travel_bound(problem: Problem, vehicles: list[Vehicle]) -> int:
-    """An upper bound on total travel: each leg is at most the longest travel time and a schedule
-    has at most one leg per visit plus one per shift; nor can a shift travel longer than it lasts."""
+    """An upper bound on total travel: each leg is at most the longest travel time, and a schedule
+    has one leg into each visit plus one home from each shift with visits (so at most two per
+    visit); nor can a shift travel longer than it lasts."""
     longest = max((max(row) for row in problem.travel), default=0)
     legs = longest * (2 * len(problem.visits))
     return min(legs, sum(v.shift.end - v.shift.start for v in vehicles))
@@ -69,7 +69,7 @@ def weights_for(bound: int, keepable: int, with_key_worker: int) -> Weights:
     (``with_key_worker`` visits at most), kept and travel."""
     kept = bound + 1
     key_worker = kept * (keepable + 1)
-    return Weights(bound, kept, key_worker, key_worker * (with_key_worker + 1))
+    return Weights(kept, key_worker, key_worker * (with_key_worker + 1))
 
 
 def model_cost(w: Weights, objective: Objective) -> int:
