@@ -7,35 +7,37 @@ every day it could be made; it could not fit with the other visits.
 
 from __future__ import annotations
 
-from allocator.scheduling.options import day_pieces, reachable_starts, vehicles_of
-from allocator.scheduling.problem import Assignment, Problem, day_of
-from allocator.scheduling.timing import visit_minutes
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+from allocator.scheduling.options import Reach
+from allocator.scheduling.problem import WEEKDAYS, Assignment, day_of
 
 
 def day_name(day: int) -> str:
     return WEEKDAYS[day % 7] if day < 7 else f"day {day + 1}"
 
 
-def reasons(problem: Problem, assignments: list[Assignment]) -> dict[int, str]:
+def reasons(reach: Reach, assignments: list[Assignment]) -> dict[int, str]:
     """Reason for every visit not among ``assignments``."""
+    problem = reach.problem
     scheduled = {a.visit for a in assignments}
-    used = visit_minutes(problem, assignments)
+    used = [0] * len(problem.staff)
     resident_days: dict[str, set[int]] = {}
     for a in assignments:
+        used[a.staff] += problem.visits[a.visit].duration
         resident_days.setdefault(problem.visits[a.visit].resident, set()).add(day_of(a.start))
-    return {v: _reason(problem, v, used, resident_days.get(problem.visits[v].resident, set()))
+    return {v: _reason(reach, v, used, resident_days.get(problem.visits[v].resident, set()))
             for v in range(len(problem.visits)) if v not in scheduled}
 
 
-def _reason(problem: Problem, v: int, used: list[int], busy_days: set[int]) -> str:
+def _reason(reach: Reach, v: int, used: list[int], busy_days: set[int]) -> str:
+    problem = reach.problem
     visit = problem.visits[v]
     if not problem.staff:
         return "No staff member is working this week."
     if not any(member.has_skill(visit.skill) for member in problem.staff):
         return f"No staff member working this week has the skill “{visit.skill}”."
-    fitting = _fitting_days(problem, v)  # staff index → days on which a window meets one of their shifts
+    fitting: dict[int, set[int]] = {}  # staff index → days on which a window meets one of their shifts
+    for fit in reach.fits[v]:
+        fitting.setdefault(reach.vehicles[fit.vehicle].staff, set()).add(day_of(fit.early))
     if not fitting:
         return ("None of the visit's time windows fits inside a shift of a staff member who has the skill "
                 "(counting the travel from their base and back).")
@@ -52,16 +54,3 @@ def _reason(problem: Problem, v: int, used: list[int], busy_days: set[int]) -> s
         return f"The resident already has a visit on each day this one could be made ({days})."
     return ("Could not fit with the other visits: the shifts where it could go are already full at "
             "those times.")
-
-
-def _fitting_days(problem: Problem, v: int) -> dict[int, set[int]]:
-    visit = problem.visits[v]
-    fitting: dict[int, set[int]] = {}
-    for vehicle in vehicles_of(problem):
-        reach = reachable_starts(problem, vehicle, visit)
-        if reach is None:
-            continue
-        for early, late in day_pieces(visit):
-            if max(early, reach.start) <= min(late, reach.end):
-                fitting.setdefault(vehicle.staff, set()).add(day_of(early))
-    return fitting

@@ -1,15 +1,31 @@
-"""Where and when each visit could go: its start options and the staff shifts that can reach it.
+"""Where and when each visit could go: the shifts that can reach it and its start options.
 
-A visit's windows are cut at midnight into *options*, each a range of start minutes on one
-day (``start`` and ``start + duration`` inside the window). Cutting by day makes "at most one
-visit per resident per day" a property of the chosen options, and lets re-planning forbid one
-visit on one day without touching its other days. A ``previous`` entry that can still be kept
-becomes one more option: exactly its old start, reserved for its old staff member.
+A *vehicle* is one shift of one staff member: a round trip from their base. A visit's windows
+are cut at midnight into *day pieces*, each a range of start minutes on one day (``start`` and
+``start + duration`` inside the window). :class:`Reach` works out once, with NumPy, every
+*fit*: a vehicle and the start minutes at which the visit alone fits in that shift (skill,
+window, the way there from base and back). Everything later (the routing model, insertion,
+explanations) looks visits up there instead of trying every shift again.
+
+The routing model's clients are *start options* (:func:`start_options`), per day piece:
+
+* a general option, open to every staff member with the skill;
+* a key-worker option, the same minutes reserved for the visit's key worker (it earns the
+  key-worker term of the objective);
+* for a ``previous`` entry that can still be kept, one more option: exactly its old start,
+  reserved for its old staff member.
+
+Cutting by day makes "at most one visit per resident per day" a property of the chosen
+options, and lets the solver forbid one visit on one day without touching its other days
+(:func:`allocator.scheduling.routing.build_model`'s ``banned``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
 
 from allocator.scheduling.problem import MINUTES_PER_DAY, Interval, Problem, Visit, day_of
 
@@ -22,30 +38,26 @@ class Vehicle:
     shift: Interval
 
 
+class Fit(NamedTuple):
+    """A visit alone in one vehicle: it may start at any minute of ``[early, late]``."""
+
+    vehicle: int
+    early: int
+    late: int
+    piece: int  # index into the visit's day pieces
+
+
 @dataclass(frozen=True)
 class StartOption:
     visit: int
     early: int  # earliest start minute
     late: int  # latest start minute, on the same day as ``early``
-    kept_staff: int | None = None  # set for the option that keeps a previous entry
-
-    @property
-    def day(self) -> int:
-        return day_of(self.early)
+    staff: int | None = None  # reserved for this staff member (key-worker and kept options)
+    keeps: bool = False  # the option that keeps the visit's previous entry (early == late)
 
 
 def vehicles_of(problem: Problem) -> list[Vehicle]:
     return [Vehicle(s, shift) for s, member in enumerate(problem.staff) for shift in member.shifts]
-
-
-def reachable_starts(problem: Problem, vehicle: Vehicle, visit: Visit) -> Interval | None:
-    """Start minutes at which ``visit`` alone fits in the vehicle's shift (round trip from base)."""
-    member = problem.staff[vehicle.staff]
-    if not member.has_skill(visit.skill):
-        return None
-    early = vehicle.shift.start + problem.travel[member.base][visit.location]
-    late = vehicle.shift.end - problem.travel[visit.location][member.base] - visit.duration
-    return Interval(early, late) if early <= late else None
 
 
 def day_pieces(visit: Visit) -> list[tuple[int, int]]:
@@ -60,49 +72,80 @@ def day_pieces(visit: Visit) -> list[tuple[int, int]]:
     return pieces
 
 
-def keepable_staff(problem: Problem, visit_index: int, start: int, staff_id: str) -> int | None:
-    """The staff index if the previous entry (visit, staff, start) could be kept as it is."""
-    s = problem.staff_by_id.get(staff_id)
-    if s is None:
-        return None
-    visit = problem.visits[visit_index]
-    in_window = any(w.start <= start and start + visit.duration <= w.end for w in visit.windows)
-    fits_shift = any(
-        (reach := reachable_starts(problem, Vehicle(s, shift), visit)) is not None
-        and reach.start <= start <= reach.end
-        for shift in problem.staff[s].shifts
-    )
-    return s if in_window and fits_shift else None
+class Reach:
+    """Every visit's fits (vehicle and start range), and the ``previous`` entries that can be kept."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.vehicles = vehicles_of(problem)
+        self.vehicles_of_staff: list[list[int]] = [[] for _ in problem.staff]
+        for k, vehicle in enumerate(self.vehicles):
+            self.vehicles_of_staff[vehicle.staff].append(k)
+        self.pieces = [day_pieces(visit) for visit in problem.visits]
+        self.visits_of_resident: dict[str, list[int]] = {}
+        for v, visit in enumerate(problem.visits):
+            self.visits_of_resident.setdefault(visit.resident, []).append(v)
+        self.fits = self._fits()
+        self.keepable = self._keepable()
+
+    def _fits(self) -> list[list[Fit]]:
+        """Each vehicle against every day piece at once: one NumPy pass per vehicle."""
+        problem = self.problem
+        fits: list[list[Fit]] = [[] for _ in problem.visits]
+        owner = [(v, i) for v, pieces in enumerate(self.pieces) for i in range(len(pieces))]
+        if not owner or not self.vehicles:
+            return fits
+        visit_of = np.array([v for v, _ in owner], dtype=np.int64)
+        piece_early = np.array([self.pieces[v][i][0] for v, i in owner], dtype=np.int64)
+        piece_late = np.array([self.pieces[v][i][1] for v, i in owner], dtype=np.int64)
+        location = np.array([visit.location for visit in problem.visits], dtype=np.int64)[visit_of]
+        duration = np.array([visit.duration for visit in problem.visits], dtype=np.int64)[visit_of]
+        travel = np.asarray(problem.travel, dtype=np.int64)
+        skilled = [np.array([member.has_skill(problem.visits[v].skill) for v, _ in owner], dtype=bool)
+                   for member in problem.staff]
+        for k, vehicle in enumerate(self.vehicles):
+            base = problem.staff[vehicle.staff].base
+            early = np.maximum(piece_early, vehicle.shift.start + travel[base, location])
+            late = np.minimum(piece_late, vehicle.shift.end - travel[location, base] - duration)
+            for p in np.nonzero(skilled[vehicle.staff] & (early <= late))[0].tolist():
+                v, i = owner[p]
+                fits[v].append(Fit(k, int(early[p]), int(late[p]), i))
+        return fits
+
+    def _keepable(self) -> dict[int, int]:
+        """Visit → staff index, for the ``previous`` entries that could be kept as they are."""
+        keepable = {}
+        for entry in self.problem.previous:
+            s = self.problem.staff_by_id.get(entry.staff)
+            if s is not None and any(self.vehicles[f.vehicle].staff == s and f.early <= entry.start <= f.late
+                                     for f in self.fits[entry.visit]):
+                keepable[entry.visit] = s
+        return keepable
+
+    def wanted_starts(self) -> dict[int, dict[int, int]]:
+        """Per staff index: visit → its previous start with that staff member (to keep where it fits)."""
+        wanted: dict[int, dict[int, int]] = {}
+        for entry in self.problem.previous:
+            s = self.problem.staff_by_id.get(entry.staff)
+            if s is not None:
+                wanted.setdefault(s, {})[entry.visit] = entry.start
+        return wanted
 
 
-def _meets_some_vehicle(piece: tuple[int, int], reach: list[Interval]) -> bool:
-    return any(r.start <= piece[1] and piece[0] <= r.end for r in reach)
-
-
-def start_options(problem: Problem, vehicles: list[Vehicle], banned: set[tuple[int, int]]) -> list[StartOption]:
-    """Every useful start option of every visit; ``banned`` holds (visit, day) pairs left out."""
-    kept = {entry.visit: keepable_staff(problem, entry.visit, entry.start, entry.staff)
-            for entry in problem.previous}
-    previous_start = {entry.visit: entry.start for entry in problem.previous}
-    options = []
-    for v, visit in enumerate(problem.visits):
-        reach = [r for vehicle in vehicles if (r := reachable_starts(problem, vehicle, visit)) is not None]
-        for early, late in day_pieces(visit):
-            if (v, day_of(early)) not in banned and _meets_some_vehicle((early, late), reach):
-                options.append(StartOption(v, early, late))
-        start = previous_start.get(v)
-        if kept.get(v) is not None and (v, day_of(start)) not in banned:
-            options.append(StartOption(v, start, start, kept_staff=kept[v]))
+def start_options(reach: Reach, reserved: bool = True) -> list[StartOption]:
+    """Every useful start option of every visit. Without ``reserved``, only the general
+    options (who makes a visit then costs nothing)."""
+    problem, options = reach.problem, []
+    for v, fits in enumerate(reach.fits):
+        key_worker = problem.key_worker_index[v]
+        for i in range(len(reach.pieces[v])):
+            mine = [f for f in fits if f.piece == i]
+            if mine:
+                options.append(StartOption(v, min(f.early for f in mine), max(f.late for f in mine)))
+            own = [f for f in mine if reach.vehicles[f.vehicle].staff == key_worker] if reserved else []
+            if own:
+                options.append(StartOption(v, min(f.early for f in own), max(f.late for f in own), key_worker))
+        if reserved and v in reach.keepable:
+            start = problem.previous_of[v].start
+            options.append(StartOption(v, start, start, reach.keepable[v], keeps=True))
     return options
-
-
-def keepable_visits(problem: Problem) -> set[int]:
-    """Visits whose previous entry could be kept as it is (used to weigh the objective)."""
-    return {entry.visit for entry in problem.previous
-            if keepable_staff(problem, entry.visit, entry.start, entry.staff) is not None}
-
-
-def key_worker_of(problem: Problem, visit: Visit) -> int | None:
-    """The key worker's staff index, or None when there is none or they are absent this week."""
-    return problem.staff_by_id.get(visit.key_worker) if visit.key_worker is not None else None
-

@@ -1,7 +1,7 @@
 """The scheduling problem and its answer as typed, validated data (indices, not ids).
 
 The reader turns a ``support-schedule/1`` document into a :class:`Problem`; everything after
-it (travel, solver, explanations) works on these objects and never on raw JSON.
+it (travel, solver, checks, explanations) works on these objects and never on raw JSON.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 MINUTES_PER_DAY = 1440
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def day_of(minute: int) -> int:
@@ -64,10 +65,27 @@ class Problem:
     visits: tuple[Visit, ...]
     previous: tuple[PreviousEntry, ...]
 
+    # ``cached_property`` writes past the frozen ``__setattr__``: each is worked out once.
     @cached_property
     def staff_by_id(self) -> dict[str, int]:
-        """Staff id → index (``cached_property`` writes past the frozen ``__setattr__``)."""
+        """Staff id → index."""
         return {member.id: i for i, member in enumerate(self.staff)}
+
+    @cached_property
+    def key_worker_index(self) -> tuple[int | None, ...]:
+        """Per visit: its key worker's staff index, or None (no key worker, or absent this week)."""
+        return tuple(None if visit.key_worker is None else self.staff_by_id.get(visit.key_worker)
+                     for visit in self.visits)
+
+    @cached_property
+    def previous_of(self) -> dict[int, PreviousEntry]:
+        """Visit index → its ``previous`` entry (the reader allows one per visit)."""
+        return {entry.visit: entry for entry in self.previous}
+
+    def keeps(self, visit: int, staff: int, start: int) -> bool:
+        """True when (visit, staff, start) is the visit's ``previous`` entry."""
+        entry = self.previous_of.get(visit)
+        return entry is not None and entry.start == start and entry.staff == self.staff[staff].id
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from allocator.reading import INVALID, Checker, check_format, join, load_document
-from allocator.scheduling.problem import Interval, PreviousEntry, Problem, Staff, Visit
+from allocator.scheduling.problem import WEEKDAYS, Interval, PreviousEntry, Problem, Staff, Visit
 from allocator.scheduling.travel import geo_matrix
 
 FORMAT = "support-schedule/1"
@@ -25,7 +25,7 @@ def read_document(document: Any) -> Problem:
     """Check a parsed document; raise :class:`allocator.reading.InputError` listing every problem."""
     document = check_format(document, FORMAT)
     check = Checker()
-    week_start = check.field(document, "week_start", "", "date")
+    week_start = _week_start(check, document)
     locations = list(check.objects(document, "locations", ""))
     location_index = {ident: i for i, ident in enumerate(check.unique_ids(locations, "location"))}
     travel = _travel(check, document, locations)
@@ -41,6 +41,14 @@ def read_document(document: Any) -> Problem:
         visits=tuple(visits),
         previous=tuple(previous),
     )
+
+
+def _week_start(check: Checker, document: dict) -> Any:
+    """The week's Monday: all times count from its 00:00, and day 0 is named Monday."""
+    week_start = check.field(document, "week_start", "", "date")
+    if week_start is not INVALID and week_start.weekday() != 0:
+        check.fail("week_start", f"must be a Monday ({week_start.isoformat()} is a {WEEKDAYS[week_start.weekday()]})")
+    return week_start
 
 
 def _travel(check: Checker, document: dict, locations: list[tuple[str, dict]]) -> list[list[int]]:

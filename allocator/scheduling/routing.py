@@ -1,32 +1,50 @@
-"""The routing model handed to PyVRP, and reading its answer back.
+"""The routing model handed to PyVRP: every rule of a single shift held exactly, the
+objective strictly in the format's order.
 
-One PyVRP vehicle type per staff shift (start and end at the staff member's base, the shift
-as its time window). One optional client per start option; the options of a visit form a
-mutually exclusive group, so at most one is made. The format's objective, strictly in order,
-becomes one cost with weights far enough apart that no amount of a later term can pay for
-one unit of an earlier one:
+*Vehicles.* One PyVRP vehicle type per staff shift: it starts and ends at the staff member's
+base, the shift is its time window.
 
-* each visit made collects ``prize`` (dropping a visit is the only way to lose it);
-* entering a visit whose key worker is someone else costs ``key_worker``;
-* entering a visit by any option but the one that keeps its previous entry costs ``kept``;
-* travel minutes cost 1 each; ``kept`` exceeds the total length of all shifts, which
-  bounds total travel.
+*Clients.* One optional client per start option (:mod:`options`); the options of a visit form
+a mutually exclusive group, so at most one of them is made. All vehicles share one travel
+matrix over the physical locations (bases and homes): no cost in the model depends on who
+travels, so nothing is copied per staff member.
 
-These per-staff surcharges live in one distance matrix (PyVRP *profile*) per staff member;
-a staff member without the visit's skill sees a distance larger than the prize, so making
-the visit with them is never worth it (and the final check refuses it anyway). Profile 0
-holds plain travel: PyVRP builds its neighbourhoods from it.
+*Who may make what* is a hard rule of the model, held by load dimensions (PyVRP returns only
+solutions without excess load). Dimension 0 holds visit minutes (a shift's capacity, or its
+share of the weekly minutes). Then one dimension per skill that some staff member lacks: a
+client needing the skill loads 1 there, and a staff member without it has capacity 0. Then
+the *reservation code*: a key-worker or kept option belongs to one staff member. Each such
+staff member gets a different set ``B`` of ``n`` dimensions, all of the same size (so no set
+contains another); their options load 1 on each dimension of ``B``; a vehicle has ample
+capacity on the dimensions of its own staff member's set and 0 on the rest. A reserved option
+fits vehicle ``t`` only if its set lies inside ``t``'s, which among equal-sized sets means
+the same set: the same staff member. ``n`` is the smallest with C(n, ⌈n/2⌉) sets enough for
+everyone (9 dimensions serve 126 staff members).
+
+*Objective.* Travel costs one unit a minute; each option carries a prize:
+
+* ``prize`` for any visit made;
+* plus ``key_worker`` on a key-worker option (and on a kept option whose staff member is the
+  key worker);
+* plus ``kept`` on a kept option.
+
+Minimising travel minus prizes is the format's lexicographic order when each weight exceeds
+the largest possible total of everything after it (:func:`weights_for`): no amount of a later
+term can pay for one unit of an earlier one. :func:`model_cost` is that cost for given
+objective numbers, for the test that proves the order.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
-from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
+from pyvrp import Activity, ActivityType, Client, ClientGroup, Depot, Location, ProblemData, VehicleType
 
-from allocator.scheduling.options import StartOption, Vehicle, key_worker_of
-from allocator.scheduling.problem import Problem
+from allocator.scheduling.options import Reach, StartOption, Vehicle
+from allocator.scheduling.problem import Objective, Problem, day_of
 
 
 @dataclass(frozen=True)
@@ -34,16 +52,37 @@ class Weights:
     kept: int
     key_worker: int
     prize: int
-    forbidden: int
 
 
-def weights_for(problem: Problem, vehicles: list[Vehicle], keepable: int) -> Weights:
-    """Lexicographic weights: each exceeds the largest possible total of everything below it."""
-    kept = sum(v.shift.end - v.shift.start for v in vehicles) + 1
+def travel_bound(problem: Problem, vehicles: list[Vehicle]) -> int:
+    """An upper bound on total travel: each leg is at most the longest travel time, and a schedule
+    has one leg into each visit plus one home from each shift with visits (so at most two per
+    visit); nor can a shift travel longer than it lasts."""
+    longest = max((max(row) for row in problem.travel), default=0)
+    legs = longest * (2 * len(problem.visits))
+    return min(legs, sum(v.shift.end - v.shift.start for v in vehicles))
+
+
+def weights_for(bound: int, keepable: int, with_key_worker: int) -> Weights:
+    """Lexicographic weights: ``kept`` exceeds any total travel; ``key_worker`` exceeds any total
+    of kept and travel (``keepable`` entries at most); ``prize`` exceeds any total of key-worker
+    (``with_key_worker`` visits at most), kept and travel."""
+    kept = bound + 1
     key_worker = kept * (keepable + 1)
-    with_key_worker = sum(key_worker_of(problem, visit) is not None for visit in problem.visits)
-    prize = key_worker * (with_key_worker + 1)
-    return Weights(kept, key_worker, prize, 2 * prize)
+    return Weights(kept, key_worker, key_worker * (with_key_worker + 1))
+
+
+def model_cost(w: Weights, objective: Objective) -> int:
+    """What the model's search minimises for a schedule with these objective numbers."""
+    return (objective.travel_minutes - w.prize * objective.scheduled - w.key_worker * objective.with_key_worker
+            - w.kept * objective.kept)
+
+
+def option_prize(problem: Problem, w: Weights, option: StartOption) -> int:
+    prize = w.prize
+    if option.staff is not None and option.staff == problem.key_worker_index[option.visit]:
+        prize += w.key_worker
+    return prize + (w.kept if option.keeps else 0)
 
 
 @dataclass(frozen=True)
@@ -52,90 +91,126 @@ class RoutingModel:
     options: list[StartOption]  # client i is options[i]
     vehicles: list[Vehicle]  # vehicle type i is vehicles[i]
     weights: Weights
+    banned: frozenset[tuple[int, int]]  # (visit, day) pairs whose options can never be made
 
 
-def _surcharges(problem: Problem, options: list[StartOption], keepable: set[int],
-                w: Weights) -> np.ndarray:
-    """``cost[s, i]``: what entering client i costs staff member s on top of travel."""
-    cost = np.zeros((len(problem.staff), len(options)), dtype=np.int64)
-    for i, option in enumerate(options):
-        visit = problem.visits[option.visit]
-        key_worker = key_worker_of(problem, visit)
-        for s, member in enumerate(problem.staff):
-            if not member.has_skill(visit.skill) or option.kept_staff not in (None, s):
-                cost[s, i] = w.forbidden
-                continue
-            if key_worker is not None and key_worker != s:
-                cost[s, i] += w.key_worker
-            if option.visit in keepable and option.kept_staff is None:
-                cost[s, i] += w.kept
-    return cost
+def reservation_codes(staff: list[int]) -> tuple[int, dict[int, tuple[int, ...]]]:
+    """(number of dimensions n, staff index → its set of dimensions), as the module docstring says."""
+    if not staff:
+        return 0, {}
+    n = 1
+    while math.comb(n, (n + 1) // 2) < len(staff):
+        n += 1
+    sets = itertools.combinations(range(n), (n + 1) // 2)
+    return n, dict(zip(sorted(staff), sets, strict=False))
 
 
-def build_model(problem: Problem, vehicles: list[Vehicle], options: list[StartOption],
-                keepable: set[int], caps: list[int]) -> RoutingModel:
-    """PyVRP data: depots = distinct bases, then one location per visit (and per kept option)."""
-    w = weights_for(problem, vehicles, len(keepable))
+def build_model(reach: Reach, options: list[StartOption], caps: list[int],
+                banned: set[tuple[int, int]] = frozenset()) -> RoutingModel:
+    """PyVRP data for these options; ``caps`` are the visit minutes each vehicle may take;
+    the options of ``banned`` (visit, day) pairs stay in the model (so that its clients, and
+    their neighbourhood, are the same in every search) but can never be made: their window
+    lies after every shift, and they earn nothing."""
+    problem, vehicles = reach.problem, reach.vehicles
+    after_every_shift = max(v.shift.end for v in vehicles) + 1
+    w = weights_for(travel_bound(problem, vehicles), len(reach.keepable),
+                    sum(k is not None for k in problem.key_worker_index))
     bases = sorted({problem.staff[v.staff].base for v in vehicles})
-    depot_of = {base: i for i, base in enumerate(bases)}
-    surcharge = _surcharges(problem, options, keepable, w)
-    # The options of one visit are never in one route together (they exclude each other), so
-    # they can share a PyVRP location; that keeps the per-staff matrices small. Other visits
-    # get their own, since a surcharge on entering a location is lost between two clients at it.
-    location_of: dict[tuple[int, int | None], int] = {}
-    places, columns = list(bases), [np.zeros(len(problem.staff), dtype=np.int64)] * len(bases)
-    client_location = []
-    for i, option in enumerate(options):
-        key = (option.visit, option.kept_staff)
-        if key not in location_of:
-            location_of[key] = len(places)
-            places.append(problem.visits[option.visit].location)
-            columns.append(surcharge[:, i])
-        client_location.append(location_of[key])
+    places = bases + sorted({problem.visits[o.visit].location for o in options} - set(bases))
+    place_of = {location: i for i, location in enumerate(places)}
+    everyone = set.intersection(*(set(m.skills) for m in problem.staff)) if problem.staff else set()
+    skills = sorted({problem.visits[o.visit].skill for o in options} - {None} - everyone)
+    n, codes = reservation_codes(sorted({o.staff for o in options if o.staff is not None}))
+    ample = len(options) + 1  # more than any route's total on a 0/1 dimension
     index = np.array(places, dtype=np.int64)
     travel = np.asarray(problem.travel, dtype=np.int64)[np.ix_(index, index)]
-    extra = np.stack(columns, axis=1)  # staff × locations
-    distances = [travel] + [_with_zero_diagonal(travel + extra[s][None, :]) for s in range(len(problem.staff))]
+    groups = _groups(options)
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
     data = ProblemData(
         locations=[Location(0, 0) for _ in places],
-        clients=_clients(problem, options, client_location, w.prize),
+        clients=[_client(problem, w, o, place_of[problem.visits[o.visit].location], group_of.get(i), skills,
+                         codes.get(o.staff, ()), n, after_every_shift if (o.visit, day_of(o.early)) in banned else None)
+                 for i, o in enumerate(options)],
         depots=[Depot(location=i) for i in range(len(bases))],
-        vehicle_types=[
-            VehicleType(num_available=1, capacity=[cap], start_depot=depot_of[problem.staff[v.staff].base],
-                        end_depot=depot_of[problem.staff[v.staff].base], tw_early=v.shift.start,
-                        tw_late=v.shift.end, profile=v.staff + 1)
-            for v, cap in zip(vehicles, caps, strict=True)
-        ],
-        distance_matrices=distances,
-        duration_matrices=[travel] * len(distances),
-        groups=_groups(options),
+        vehicle_types=[_vehicle_type(problem, v, cap, bases.index(problem.staff[v.staff].base), skills,
+                                     codes, n, ample)
+                       for v, cap in zip(vehicles, caps, strict=True)],
+        distance_matrices=[travel],
+        duration_matrices=[travel],
+        groups=[ClientGroup(clients=members, required=False) for members in groups],
     )
-    return RoutingModel(data, options, vehicles, w)
+    return RoutingModel(data, options, vehicles, w, frozenset(banned))
 
 
-def _group_of(options: list[StartOption]) -> tuple[dict[int, int], list[list[int]]]:
-    """Client → group index, and the groups: the options of each visit that has several."""
+def _client(problem: Problem, w: Weights, option: StartOption, place: int, group: int | None,
+            skills: list[str], code: tuple[int, ...], n: int, never: int | None) -> Client:
+    visit = problem.visits[option.visit]
+    load = [visit.duration, *(int(visit.skill == skill) for skill in skills), *(int(d in code) for d in range(n))]
+    if never is not None:
+        return Client(location=place, delivery=load, service_duration=visit.duration, tw_early=never, tw_late=never,
+                      prize=0, required=False, group=group)
+    return Client(location=place, delivery=load, service_duration=visit.duration, tw_early=option.early,
+                  tw_late=option.late, prize=option_prize(problem, w, option), required=False, group=group)
+
+
+def _vehicle_type(problem: Problem, vehicle: Vehicle, cap: int, depot: int, skills: list[str],
+                  codes: dict[int, tuple[int, ...]], n: int, ample: int) -> VehicleType:
+    member = problem.staff[vehicle.staff]
+    code = codes.get(vehicle.staff, ())
+    capacity = [cap, *(ample if skill in member.skills else 0 for skill in skills),
+                *(ample if d in code else 0 for d in range(n))]
+    return VehicleType(num_available=1, capacity=capacity, start_depot=depot, end_depot=depot,
+                       tw_early=vehicle.shift.start, tw_late=vehicle.shift.end)
+
+
+def _groups(options: list[StartOption]) -> list[list[int]]:
+    """The clients of each visit that has several options (mutually exclusive in PyVRP)."""
     members: dict[int, list[int]] = {}
     for i, option in enumerate(options):
         members.setdefault(option.visit, []).append(i)
-    groups = [indices for indices in members.values() if len(indices) > 1]
-    return {i: g for g, indices in enumerate(groups) for i in indices}, groups
+    return [indices for indices in members.values() if len(indices) > 1]
 
 
-def _groups(options: list[StartOption]) -> list[ClientGroup]:
-    return [ClientGroup(clients=indices, required=False) for indices in _group_of(options)[1]]
+NEIGHBOURS = 50  # as PyVRP's default granular neighbourhood
+WAIT_WEIGHT, WARP_WEIGHT = 0.2, 1.0  # PyVRP's default weights of the time terms
+ROWS_AT_ONCE = 256  # rows of the proximity worked out together (bounds the memory used)
 
 
-def _clients(problem: Problem, options: list[StartOption], locations: list[int], prize: int) -> list[Client]:
-    group_of = _group_of(options)[0]
-    return [
-        Client(location=locations[i], delivery=[problem.visits[o.visit].duration],
-               service_duration=problem.visits[o.visit].duration, tw_early=o.early, tw_late=o.late,
-               prize=prize, required=False, group=group_of.get(i))
-        for i, o in enumerate(options)
-    ]
-
-
-def _with_zero_diagonal(matrix: np.ndarray) -> np.ndarray:
-    np.fill_diagonal(matrix, 0)
-    return matrix
+def neighbours(reach: Reach, options: list[StartOption]) -> dict[Activity, list[Activity]]:
+    """Each option's nearest options for PyVRP's granular search, as PyVRP measures nearness:
+    travel plus the least waiting and time warp between the two windows, the smaller of the
+    two directions; never an option of the same visit, nor one too far apart in time to share
+    a shift. Worked out once per set of options (PyVRP's own function compares all pairs, for
+    every search: 4 s at 1,000 visits), in blocks of options close in time."""
+    problem = reach.problem
+    order = sorted(range(len(options)), key=lambda i: (options[i].early, i))
+    early = np.array([options[i].early for i in order], dtype=np.float64)
+    late = np.array([options[i].late for i in order], dtype=np.float64)
+    service = np.array([problem.visits[options[i].visit].duration for i in order], dtype=np.float64)
+    visit = np.array([options[i].visit for i in order], dtype=np.int64)
+    places = np.array([problem.visits[options[i].visit].location for i in order], dtype=np.int64)
+    travel = np.asarray(problem.travel, dtype=np.float64)
+    apart = max((v.shift.end - v.shift.start for v in reach.vehicles), default=0) + float(np.max(late - early,
+                                                                                                initial=0))
+    activity = [Activity(ActivityType.CLIENT, i) for i in order]
+    found: dict[Activity, list[Activity]] = {}
+    for first in range(0, len(order), ROWS_AT_ONCE):
+        rows = np.arange(first, min(len(order), first + ROWS_AT_ONCE))
+        columns = np.arange(np.searchsorted(early, early[rows[0]] - apart, side="left"),
+                            np.searchsorted(early, late[rows].max() + apart, side="right"))
+        there = travel[np.ix_(places[rows], places[columns])]  # row option → each column option
+        back = travel[np.ix_(places[columns], places[rows])].T  # each column option → row option
+        e, s, lt = early[columns][None, :], service[columns][None, :], late[columns][None, :]
+        onward = there + WAIT_WEIGHT * np.maximum(e - service[rows, None] - there - late[rows, None], 0) \
+            + WARP_WEIGHT * np.maximum(early[rows, None] + service[rows, None] + there - lt, 0)
+        backward = back + WAIT_WEIGHT * np.maximum(early[rows, None] - s - back - lt, 0) \
+            + WARP_WEIGHT * np.maximum(e + s + back - late[rows, None], 0)
+        proximity = np.minimum(onward, backward)
+        proximity[visit[rows, None] == visit[columns][None, :]] = np.inf  # itself and its alternatives
+        count = min(NEIGHBOURS, len(columns))
+        for r, row in zip(rows.tolist(), proximity, strict=True):
+            nearest = np.argpartition(row, count - 1)[:count] if count > 0 else np.zeros(0, dtype=np.int64)
+            nearest = nearest[np.isfinite(row[nearest])]
+            nearest = nearest[np.lexsort((columns[nearest], row[nearest]))]
+            found[activity[r]] = [activity[j] for j in columns[nearest].tolist()]
+    return found

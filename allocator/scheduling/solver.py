@@ -1,23 +1,30 @@
 """The scheduling solver: an exact start, PyVRP's iterated local search on the routing model,
-the two rules that span several shifts made to hold, and an exact final check.
+and repairs that keep every rule. Its stages, in order:
 
-0. Start from each staff member's own residents solved exactly (:mod:`keyworker`); when that
-   covers every visit, it is the proven optimum and the answer. When re-planning, start
-   from the published schedule instead.
-1. Search (PyVRP) on the routing model of :mod:`routing`, which holds every rule of a single
-   shift exactly (skill, windows, round trip from base inside the shift) and the objective,
-   but not a resident's one visit a day or a staff member's weekly minutes.
-2. From that relaxed answer, each resident's days are shared out among their visits (a day
-   to one visit only) and each over-booked staff member's minutes among their shifts; a
-   second search within those shares cannot break either rule.
-3. Whatever still breaks a rule is dropped, and cheapest insertion (moving a resident's other
-   visit to another day if that helps) tries every unscheduled visit once more, so the answer
-   is always feasible; :mod:`improve` then brings visits back to their key worker where a
-   short chain of moves allows. The cycle repeats from its answer with a new seed; the best
-   is kept.
+0. *Exact start.* Each staff member's own residents are solved exactly (:mod:`keyworker`);
+   when that makes every visit, it is the proven optimum and the answer. When re-planning,
+   the published schedule (``previous``) is a second start; the better one is kept. Either
+   is made to keep every rule and filled up by cheapest insertion (:mod:`plan`).
+1. *Cycles*, each from the best plan so far:
 
-Determinism: a fixed seed and an iteration budget. The wall-clock limit, when given, only
-caps the search; a run that hits it may differ from one that does not.
+   a. each resident's days are shared out among their visits (one visit a day, by a
+      matching) and each staff member's weekly minutes among their shifts, from the plan;
+   b. PyVRP searches the routing model of :mod:`routing` within those shares, starting from
+      the plan. The model holds every rule of a single shift exactly (skill, windows, round
+      trip from base inside the shift, who may take a reserved option) and the objective in
+      the format's order; the shares keep a resident's one visit a day;
+   c. whatever breaks a weekly rule is dropped (:func:`plan.enforce_week_rules`), every
+      unscheduled visit is tried once more (moving a resident's other visit to another day,
+      or one visit out of the way, if that helps), and :mod:`improve` brings visits back to
+      their key worker and previous start where a short chain of moves allows.
+
+   The first cycle, when visits are left out, shares the days by a search without reserved
+   options first (who makes a visit costs nothing there), which finds room more easily;
+   later cycles hand out the spare days in turn, to try other ways of sharing them.
+
+Only improvements are kept, measured by the objective itself. Determinism: fixed seeds and
+iteration budgets sized by the problem (:func:`default_budget`); the wall-clock limit, when
+given, only caps the search, and a run that reaches it may differ from one that does not.
 """
 
 from __future__ import annotations
@@ -26,15 +33,17 @@ import time
 import warnings
 from dataclasses import dataclass
 
-from pyvrp import PenaltyParams, Result, Route, Solution, SolveParams
-from pyvrp import solve as pyvrp_solve
+from pyvrp import PenaltyManager, PenaltyParams, RandomNumberGenerator, Result, Route, Solution, SolveParams
 from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.IteratedLocalSearch import IteratedLocalSearch
+from pyvrp.search import LocalSearch, PerturbationManager
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
-from allocator.scheduling.improve import adopt_own_schedules, bring_to_key_workers, value
+from allocator.scheduling.improve import adopt_own_schedules, bring_to_key_workers, keep_previous
 from allocator.scheduling.keyworker import OwnSchedule, key_worker_plan, own_schedules
-from allocator.scheduling.options import Vehicle, day_pieces, keepable_visits, start_options, vehicles_of
+from allocator.scheduling.options import Reach, StartOption, start_options
 from allocator.scheduling.plan import (
+    Draft,
     Plan,
     assignments_of,
     enforce_week_rules,
@@ -42,17 +51,16 @@ from allocator.scheduling.plan import (
     retime,
     time_route,
     value_of,
-    wanted_starts,
 )
-from allocator.scheduling.problem import Assignment, Problem, day_of
-from allocator.scheduling.routing import RoutingModel, build_model
+from allocator.scheduling.problem import Assignment, Objective, day_of
+from allocator.scheduling.routing import RoutingModel, build_model, neighbours
 
 SEED = 20261207
 
 
 @dataclass(frozen=True)
-class Budget:
-    """Iterations of each search and in all, how many relax-and-share cycles, the wall-clock cap."""
+class SearchBudget:
+    """Iterations of each routing search and in all, how many cycles, the wall-clock cap."""
 
     iterations: int
     total_iterations: int
@@ -64,212 +72,279 @@ class Budget:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
 
-def default_budget(problem: Problem, time_limit: float | None, started: float) -> Budget:
-    """Enough iterations for the benchmarks' sizes to settle; a wall-clock cap if asked for.
+# Measured on this project's 2-core machine at a load average of about 3: one search iteration
+# takes about 1 ms plus 1 ms per WORK_PER_MS (visits × shifts): 2 ms at 300 visits, 12 ms at 1,000.
+WORK_PER_MS = 40_000
+SEARCH_MS = 12_000  # what the whole routing search may take on such a machine, in expectation
+MOST_ITERATIONS = 15_000
+CYCLES = 4
+
+
+def default_budget(visits: int, shifts: int, replanning: bool, time_limit: float | None,
+                   started: float) -> SearchBudget:
+    """Iterations sized by the problem, so that a week of any size settles in well under a
+    minute of search on a loaded machine; a wall-clock cap if asked for.
 
     A search stops after ``patience`` iterations without improvement: small weeks settle
     fast, so it grows with the number of visits. The cap leaves time for the final repair.
     """
     deadline = None if time_limit is None else started + time_limit * 0.85
-    patience = min(8_000, 1_000 + 100 * len(problem.visits))
-    if problem.previous:  # re-planning starts from the published schedule and should change little
-        return Budget(iterations=5_000, total_iterations=10_000, cycles=2, patience=2_000, deadline=deadline)
-    return Budget(iterations=20_000, total_iterations=45_000, cycles=3, patience=patience, deadline=deadline)
+    milliseconds = 1 + visits * shifts / WORK_PER_MS
+    total = max(1_000, min(MOST_ITERATIONS, int(SEARCH_MS / milliseconds)))
+    if replanning:  # starts from the published schedule and should change little
+        total //= 16
+    per_search = total // CYCLES
+    patience = min(per_search, max(500, 10 * visits))
+    return SearchBudget(iterations=per_search, total_iterations=total, cycles=CYCLES, patience=patience,
+                        deadline=deadline)
 
 
 @dataclass(frozen=True)
 class SolverOutcome:
     assignments: list[Assignment]
+    objective: Objective  # as the solver counted it (the final check counts it again)
     cycles: int
     iterations: int
     hit_time_limit: bool
     proven: bool
 
 
-def solve(problem: Problem, budget: Budget) -> SolverOutcome:
-    """Cycles of: search without the weekly rules; share days and minutes out by that answer;
-    search again within those shares; repair and fill. Each cycle starts from the last answer
-    with a new seed; the best answer of all cycles is kept."""
-    vehicles = vehicles_of(problem)
-    keepable = keepable_visits(problem)
-    schedules = {} if problem.previous else own_schedules(problem, stop_at=_halfway(budget))
-    plan, proven = _first_plan(problem, vehicles, keepable, schedules)
+def solve(reach: Reach, budget: SearchBudget, *, exact_start: bool = True) -> SolverOutcome:
+    """The stages of the module docstring. ``exact_start=False`` leaves out stage 0's exact
+    own schedules (to test that the search alone respects the objective's order)."""
+    schedules = own_schedules(reach, stop_at=_halfway(budget)) if exact_start else {}
+    plan, proven = key_worker_plan(reach.problem, schedules)
     if proven:
-        return SolverOutcome(assignments_of(vehicles, plan), 0, 0, False, proven=True)
-    best, best_value = plan, value(problem, vehicles, plan)
-    iterations = cycle = 0
-    while cycle < budget.cycles and vehicles and iterations < budget.total_iterations and not budget.out_of_time():
+        claimed = Objective(len(reach.problem.visits), len(reach.problem.visits),
+                            sum(own.kept for own in schedules.values()), sum(own.travel for own in schedules.values()))
+        return SolverOutcome(assignments_of(reach, plan), claimed, 0, 0, False, proven=True)
+    week = _Week(reach, schedules, budget)
+    best, iterations, cycle = week.start(plan), 0, 0
+    while (cycle < budget.cycles and reach.vehicles and iterations < budget.total_iterations
+           and not budget.out_of_time()):
         cycle += 1
-        relaxed, used = _search(problem, vehicles, keepable, plan, set(), None, budget, seed=SEED + cycle,
-                                limit=budget.total_iterations - iterations)
-        conflicts, over = _week_rule_faults(problem, vehicles, relaxed, rotation=cycle - 1)
-        shared, more = relaxed, 0
-        if (conflicts or over) and not budget.out_of_time():
-            caps = _share_minutes(problem, vehicles, relaxed, over)
-            banned = _resident_day_bans(problem, relaxed, conflicts)
-            shared, more = _search(problem, vehicles, keepable, relaxed, banned, caps, budget, seed=SEED + cycle,
-                                   limit=max(1, budget.total_iterations - iterations - used))
-        plan = fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, shared)))
-        plan = bring_to_key_workers(problem, vehicles, adopt_own_schedules(problem, vehicles, plan, schedules))
-        iterations += used + more
-        if (plan_value := value(problem, vehicles, plan)) > best_value:
-            best, best_value = plan, plan_value
-    # A last safety net: every rule once more. Taking a visit out of a route can even make it
-    # longer where travel breaks the triangle inequality (rounded matrices do, by a minute).
-    best = fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, best)))
-    return SolverOutcome(assignments_of(vehicles, best), cycle, iterations, budget.out_of_time(), proven=False)
+        draft, used = week.cycle(best, cycle, budget.total_iterations - iterations)
+        iterations += used
+        if draft.value() > best.value():
+            best = draft
+    scheduled, with_key_worker, kept, minus_travel = best.value()
+    return SolverOutcome(assignments_of(reach, best.plan()), Objective(scheduled, with_key_worker, kept, -minus_travel),
+                         cycle, iterations, budget.out_of_time(), proven=False)
 
 
-def _halfway(budget: Budget) -> float | None:
+def _halfway(budget: SearchBudget) -> float | None:
     """Half the time at most for the exact part: the search needs the rest when it does not settle it."""
     return None if budget.deadline is None else (time.monotonic() + budget.deadline) / 2
 
 
-def _first_plan(problem: Problem, vehicles: list[Vehicle], keepable: set[int],
-                schedules: dict[int, OwnSchedule]) -> tuple[Plan, bool]:
-    """Where the search starts: the previous schedule when re-planning; otherwise each staff
-    member's own residents solved exactly (:mod:`keyworker`); the rest inserted. The second
-    value says the plan is proven optimal: every visit by its key worker, each staff member's
-    part optimal, and no previous entry that could be kept."""
-    previous = _previous_plan(problem, vehicles)
-    if previous:
-        return fill(problem, vehicles, previous), False  # _previous_plan has enforced the rules
-    plan, everything = key_worker_plan(problem, schedules)
-    if everything and not keepable:
-        return plan, True
-    # Two key workers' own schedules may give one resident two visits on a day: repair first.
-    return fill(problem, vehicles, retime(problem, vehicles, enforce_week_rules(problem, vehicles, plan))), False
+class _Week:
+    """What one solve keeps between its stages: the week, its exact own schedules, its budget
+    and its routing searches (built when first needed)."""
+
+    def __init__(self, reach: Reach, schedules: dict[int, OwnSchedule], budget: SearchBudget):
+        self.reach, self.schedules, self.budget = reach, schedules, budget
+        self.wanted = reach.wanted_starts()
+        self.searches: dict[bool, RoutingSearch] = {}
+
+    def start(self, own: Plan) -> Draft:
+        """The better of the own schedules and the published one, each made to keep every rule
+        and filled up with cheapest insertion."""
+        starts = [own] + ([_previous_plan(self.reach)] if self.reach.problem.previous else [])
+        return max((self.repaired(plan) for plan in starts), key=Draft.value)
+
+    def repaired(self, plan: Plan) -> Draft:
+        """Any plan made to keep every rule, then filled up."""
+        return fill(Draft(self.reach, retime(self.reach, enforce_week_rules(self.reach, plan), self.wanted),
+                          self.wanted))
+
+    def cycle(self, draft: Draft, cycle: int, limit: int) -> tuple[Draft, int]:
+        """Share days and minutes out by the plan, search within the shares from the plan (which
+        keeps every rule, so the search can only improve it), repair, fill and improve.
+
+        In the first cycle, when visits are left out, a search without reserved options and
+        without the weekly rules goes first (who makes a visit costs nothing there, so it finds
+        room for them more easily).
+        """
+        used = 0
+        if cycle == 1 and any(fits and v not in draft.vehicle_of for v, fits in enumerate(self.reach.fits)):
+            draft, used = self.searched(draft, self.routing(reserved=False), SEED, None, limit // 8)
+        draft, more = self.searched(draft, self.routing(reserved=True), SEED + cycle, cycle - 1, limit - used)
+        return draft, used + more
+
+    def searched(self, draft: Draft, routing: RoutingSearch, seed: int, rotation: int | None,
+                 limit: int) -> tuple[Draft, int]:
+        """One search from the draft, within shares of days and minutes (handed out by
+        ``rotation``) or, with ``rotation`` None, without the weekly rules; then the repairs
+        and improvements."""
+        plan = draft.plan()
+        if rotation is None:
+            found, used = routing.run(plan, set(), None, self.budget, seed, limit)
+        else:
+            found, used = routing.run(plan, _resident_day_bans(self.reach, plan, rotation),
+                                      _share_minutes(self.reach, plan), self.budget, seed, limit)
+        improved = adopt_own_schedules(self.repaired(found), self.schedules)
+        return keep_previous(bring_to_key_workers(improved)), used
+
+    def routing(self, reserved: bool) -> RoutingSearch:
+        if reserved not in self.searches:
+            self.searches[reserved] = RoutingSearch(self.reach, reserved)
+        return self.searches[reserved]
 
 
-def _previous_plan(problem: Problem, vehicles: list[Vehicle]) -> Plan:
-    """The previous schedule as a plan (entries that no longer fit are left out)."""
+def _previous_plan(reach: Reach) -> Plan:
+    """The previous schedule as a plan (the caller drops the entries that no longer fit)."""
     plan: Plan = {}
-    for entry in problem.previous:
-        s = problem.staff_by_id.get(entry.staff)
-        for k, vehicle in enumerate(vehicles):
-            if vehicle.staff == s and vehicle.shift.start <= entry.start < vehicle.shift.end:
+    for entry in reach.problem.previous:
+        s = reach.problem.staff_by_id.get(entry.staff)
+        for k in reach.vehicles_of_staff[s] if s is not None else []:
+            if reach.vehicles[k].shift.start <= entry.start < reach.vehicles[k].shift.end:
                 plan.setdefault(k, []).append((entry.visit, entry.start))
-    plan = {k: sorted(route, key=lambda vt: vt[1]) for k, route in plan.items()}
-    return retime(problem, vehicles, enforce_week_rules(problem, vehicles, plan))
+    return {k: sorted(route, key=lambda vt: vt[1]) for k, route in plan.items()}
 
 
-def _search(problem: Problem, vehicles: list[Vehicle], keepable: set[int], plan: Plan,
-            banned: set[tuple[int, int]], caps: list[int] | None, budget: Budget, seed: int,
-            limit: int) -> tuple[Plan, int]:
-    """One PyVRP run from ``plan``; returns the timed plan and the iterations it used."""
-    options = start_options(problem, vehicles, banned)
-    if not options:
-        return {}, 0
-    caps = caps or [v.shift.end - v.shift.start for v in vehicles]
-    model = build_model(problem, vehicles, options, keepable, caps)
-    criteria = [MaxIterations(min(limit, budget.iterations)), NoImprovement(budget.patience)]
-    if budget.deadline is not None:
-        criteria.append(MaxRuntime(max(0.05, budget.deadline - time.monotonic())))
-    result = model_solve(model, plan, MultipleCriteria(criteria), seed)
-    return _plan_from(problem, model, result.best), result.num_iterations
+class RoutingSearch:
+    """PyVRP's search over one set of start options, run again with other shares of days and
+    minutes; the options' neighbourhood is worked out once."""
+
+    def __init__(self, reach: Reach, reserved: bool = True):
+        self.reach = reach
+        self.options = start_options(reach, reserved)
+        self.neighbourhood = neighbours(reach, self.options)
+
+    def run(self, plan: Plan, banned: set[tuple[int, int]], caps: list[int] | None, budget: SearchBudget,
+            seed: int, limit: int) -> tuple[Plan, int]:
+        """One run from ``plan`` with ``banned`` (visit, day) pairs left out; returns the timed
+        plan and the iterations it used."""
+        if not self.options:
+            return {}, 0
+        caps = caps or [v.shift.end - v.shift.start for v in self.reach.vehicles]
+        model = build_model(self.reach, self.options, caps, banned)
+        criteria = [MaxIterations(max(1, min(limit, budget.iterations))), NoImprovement(budget.patience)]
+        if budget.deadline is not None:
+            criteria.append(MaxRuntime(max(0.05, budget.deadline - time.monotonic())))
+        result = model_solve(model, self.neighbourhood, plan, MultipleCriteria(criteria), seed)
+        return _plan_from(self.reach, model, result.best), result.num_iterations
 
 
-def model_solve(model: RoutingModel, plan: Plan, stop: MultipleCriteria, seed: int) -> Result:
-    # The objective's weights are large (see routing.py); time warp and overload must be
-    # allowed to cost more than a visit's prize, or the search would rather break a rule.
-    params = SolveParams(penalty=PenaltyParams(max_penalty=float(2 * model.weights.forbidden)))
+def model_solve(model: RoutingModel, neighbourhood: dict, plan: Plan, stop: MultipleCriteria, seed: int) -> Result:
+    """PyVRP's iterated local search as ``pyvrp.solve`` runs it, with a neighbourhood worked out
+    once (:func:`routing.neighbours`) instead of PyVRP's own for every run."""
+    # Time warp and excess load must be allowed to cost more than a visit's prize, or the
+    # search would rather break a rule than leave a visit out.
+    params = SolveParams(penalty=PenaltyParams(max_penalty=float(2 * model.weights.prize)))
+    rng = RandomNumberGenerator(seed=seed)
+    local_search = LocalSearch(model.data, rng, neighbourhood, PerturbationManager(params.perturbation))
+    for operator in params.operators:
+        if operator.supports(model.data):
+            local_search.add_operator(operator(model.data))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PenaltyBoundWarning)
-        return pyvrp_solve(model.data, stop=stop, seed=seed, collect_stats=False, display=False,
-                           params=params, initial_solution=_initial(model, plan))
+        penalties = PenaltyManager(params.penalty.midpoint_penalties(model.data), params.penalty)
+        start = _initial(model, plan) or local_search(Solution.make_random(model.data, rng),
+                                                       penalties.max_cost_evaluator(), exhaustive=True)
+        search = IteratedLocalSearch(model.data, penalties, local_search, start, params.ils)
+        return search.run(stop, collect_stats=False, display=False)
+
+
+def _client_for(options: list[StartOption], indices: list[int], staff: int, start: int) -> int | None:
+    """The client that makes this visit with this staff member at this start, best first: the
+    kept option, the key-worker option, the general one."""
+    fitting = [i for i in indices if options[i].early <= start <= options[i].late
+               and options[i].staff in (None, staff)]
+    return max(fitting, key=lambda i: (options[i].keeps, options[i].staff is not None), default=None)
 
 
 def _initial(model: RoutingModel, plan: Plan) -> Solution | None:
-    """The plan as a PyVRP solution (each visit on the option holding its start)."""
-    by_visit_day: dict[tuple[int, int], int] = {}
-    exact: dict[tuple[int, int], int] = {}
+    """The plan as a PyVRP solution."""
+    of_visit: dict[int, list[int]] = {}
     for i, option in enumerate(model.options):
-        if option.kept_staff is None:
-            by_visit_day.setdefault((option.visit, option.day), i)
-        else:
-            exact[(option.visit, option.early)] = i
+        if (option.visit, day_of(option.early)) not in model.banned:
+            of_visit.setdefault(option.visit, []).append(i)
     routes = []
     for k, route in sorted(plan.items()):
-        clients = [exact.get((v, t), by_visit_day.get((v, day_of(t)))) for v, t in route]
+        staff = model.vehicles[k].staff
+        clients = [_client_for(model.options, of_visit.get(v, []), staff, t) for v, t in route]
         clients = [c for c in clients if c is not None]
         if clients:
             routes.append(Route(model.data, clients, k))
     return Solution(model.data, routes) if routes else None
 
 
-def _plan_from(problem: Problem, model: RoutingModel, solution: Solution) -> Plan:
-    wanted = wanted_starts(problem)
+def _plan_from(reach: Reach, model: RoutingModel, solution: Solution) -> Plan:
+    wanted = reach.wanted_starts()
     plan: Plan = {}
     for route in solution.routes():
         k = route.vehicle_type()
         options = [model.options[activity.idx] for activity in route if activity.is_client()]
-        vehicle = model.vehicles[k]
-        timed = time_route(problem, vehicle, options, wanted.get(vehicle.staff, {}))
+        timed = time_route(reach, k, options, wanted.get(reach.vehicles[k].staff, {}))
         if timed:
             plan[k] = timed
     return plan
 
 
-def _week_rule_faults(problem: Problem, vehicles: list[Vehicle], plan: Plan,
-                      rotation: int) -> tuple[set[tuple[int, int]], set[int]]:
-    """(visit, day) pairs to forbid (all but one of a resident's visits that day), and staff over
-    their minutes. The visit that keeps the day is the most valuable one in the first cycle;
-    later cycles let the next ones in turn keep it, to try the other ways of sharing days."""
-    by_day: dict[tuple[str, int], list[tuple[tuple[int, int], int, int]]] = {}
-    used = [0] * len(problem.staff)
-    for k, route in plan.items():
-        s = vehicles[k].staff
-        for v, t in route:
-            used[s] += problem.visits[v].duration
-            key = (problem.visits[v].resident, day_of(t))
-            by_day.setdefault(key, []).append((value_of(problem, s, v, t), -v, v))
-    bans = set()
-    for (_, day), visits in by_day.items():
-        ranked = sorted(visits, reverse=True)
-        winner = ranked[rotation % len(ranked)]
-        bans |= {(v, day) for entry in ranked if entry != winner for _, _, v in [entry]}
-    over = {s for s, member in enumerate(problem.staff)
-            if member.max_minutes is not None and used[s] > member.max_minutes}
-    return bans, over
-
-
-def _resident_day_bans(problem: Problem, plan: Plan, conflicts: set[tuple[int, int]]) -> set[tuple[int, int]]:
+def _resident_day_bans(reach: Reach, plan: Plan, rotation: int) -> set[tuple[int, int]]:
     """Share each resident's days out among their visits, so that no two can meet on a day.
 
-    A day a visit holds now stays with it (with the winner, where two clash); a free day goes
-    to the resident's unscheduled visits first, then to the others in turn. Each visit is
-    banned from every day it was not given, so the next round cannot break the rule.
+    Each visit gets a day of its own where that is possible for all of them (a largest
+    matching of visits to the days they fit on); a visit keeps the day it holds in ``plan``
+    unless a visit without a day needs it and it can move. The days nobody was given go to
+    the visits without one first, then to the others in turn, the turn moving on with
+    ``rotation`` so that each cycle tries another sharing. Each visit is banned from every
+    day it was not given, so the search cannot break the rule.
     """
     held: dict[int, int] = {v: day_of(t) for route in plan.values() for v, t in route}
-    siblings: dict[str, list[int]] = {}
-    for v, visit in enumerate(problem.visits):
-        siblings.setdefault(visit.resident, []).append(v)
     bans: set[tuple[int, int]] = set()
-    for visits in siblings.values():
+    for visits in reach.visits_of_resident.values():
         if len(visits) < 2:
             continue
-        days = {v: {day_of(early) for early, _ in day_pieces(problem.visits[v])} for v in visits}
-        owner = {held[v]: v for v in visits if v in held and (v, held[v]) not in conflicts}
-        waiting = sorted(visits, key=lambda v: (v in held, v))  # unscheduled visits choose first
-        for turn, day in enumerate(sorted(set().union(*days.values()) - owner.keys())):
-            able = [v for v in waiting if day in days[v]]
-            unscheduled = [v for v in able if v not in held]
-            if able:
-                owner[day] = (unscheduled or able)[turn % len(unscheduled or able)]
-        bans |= {(v, day) for v in visits for day in days[v] if owner.get(day) != v}
+        days = {v: sorted({day_of(f.early) for f in reach.fits[v]}, key=lambda d: (d != held.get(v), d))
+                for v in visits}
+        order = [v for v in visits if v in held] + [v for v in visits if v not in held]
+        owner = _match_days(order, days)
+        given: dict[int, set[int]] = {v: set() for v in visits}
+        for day, v in owner.items():
+            given[v].add(day)
+        without = [v for v in order if not given[v]]
+        for turn, day in enumerate(sorted(set().union(*map(set, days.values())) - owner.keys())):
+            able = [v for v in without if day in days[v]] or [v for v in order if day in days[v]]
+            given[able[(turn + rotation) % len(able)]].add(day)
+        bans |= {(v, day) for v in visits for day in days[v] if day not in given[v]}
     return bans
 
 
-def _share_minutes(problem: Problem, vehicles: list[Vehicle], plan: Plan, over: set[int]) -> list[int]:
-    """Per-shift caps for over-booked staff: each shift keeps the minutes of the visits that fit in
-    the week by value (most valuable first), plus the minutes the week has left over."""
-    caps = [v.shift.end - v.shift.start for v in vehicles]
-    for s in over:
+def _match_days(order: list[int], choices: dict[int, list[int]]) -> dict[int, int]:
+    """A largest matching of visits to days (day → visit), by augmenting paths: visits earlier in
+    ``order`` are matched first, each to its earliest choice that is free or can be freed."""
+    owner: dict[int, int] = {}
+
+    def place(v: int, seen: set[int]) -> bool:
+        for day in choices[v]:
+            if day in seen:
+                continue
+            seen.add(day)
+            if day not in owner or place(owner[day], seen):
+                owner[day] = v
+                return True
+        return False
+
+    for v in order:
+        place(v, set())
+    return owner
+
+
+def _share_minutes(reach: Reach, plan: Plan) -> list[int]:
+    """Visit minutes each shift may take: its length, or for staff with a weekly limit, what
+    the shift has in ``plan`` (up to the limit, most valuable first) plus what the week has
+    left over (the repair drops what overbooks)."""
+    problem = reach.problem
+    caps = [v.shift.end - v.shift.start for v in reach.vehicles]
+    for s, member in enumerate(problem.staff):
+        if member.max_minutes is None:
+            continue
         mine = sorted(((value_of(problem, s, v, t), -problem.visits[v].duration, -v, k, v)
-                       for k in range(len(vehicles)) if vehicles[k].staff == s for v, t in plan.get(k, [])),
-                      reverse=True)
-        kept = dict.fromkeys((k for k, vehicle in enumerate(vehicles) if vehicle.staff == s), 0)
-        left = problem.staff[s].max_minutes or 0
+                       for k in reach.vehicles_of_staff[s] for v, t in plan.get(k, [])), reverse=True)
+        kept = dict.fromkeys(reach.vehicles_of_staff[s], 0)
+        left = member.max_minutes
         for *_, k, v in mine:
             if problem.visits[v].duration <= left:
                 kept[k] += problem.visits[v].duration

@@ -89,6 +89,17 @@ def test_missing_fields_and_unknown_format() -> None:
     ]
 
 
+def test_week_start_must_be_a_monday(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _problems(lambda d: d.update(week_start="2026-12-08")) == [
+        "week_start: must be a Monday (2026-12-08 is a Tuesday)"]
+    assert _problems(lambda d: d.update(week_start="2026-13-01")) == [
+        "week_start: expected a date (YYYY-MM-DD)"]
+    tuesday = tmp_path / "tuesday.json"
+    tuesday.write_text(json.dumps({**GOOD, "week_start": "2026-12-13"}), encoding="utf-8")
+    assert main(["schedule", str(tuesday)]) == 2
+    assert capsys.readouterr().err == "week_start: must be a Monday (2026-12-13 is a Sunday)\n"
+
+
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good, bad, out = tmp_path / "good.json", tmp_path / "bad.json", tmp_path / "out.json"
     good.write_text(json.dumps(GOOD), encoding="utf-8")
