@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
-from allocator.matching.side import SideConstraints
+from allocator.matching.side_constraints import SideConstraints
 
 FREE = -1
 
