@@ -1,28 +1,26 @@
-"""The optimal allocation with side constraints (unit support hours, not-with pairs), with CP-SAT.
+"""The allocation when side constraints bind (unit support hours, not-with pairs): both stages.
 
-With side constraints the housable sets no longer form a matroid, so no weighted sum with
-reasonable numbers expresses "best by priority". FORMATS' two stages are solved in turn:
+Without side constraints one min-cost flow gives FORMATS' optimum (:mod:`allocator.matching.flow`).
+With them the housable sets no longer form a matroid, so no weighted sum with reasonable
+numbers expresses "best by priority", and the two stages are solved in turn, each within its
+share of the run's deterministic budget (:mod:`allocator.matching.work_budget`):
 
-1. **Priority.** The incumbent starts as the better of greedy and the flow optimum repaired
-   to the limits. Then a proof, applicant by applicant, guided by a bound: the flow
-   relaxation (hours replaced by a cap on residents per unit, decisions so far kept) is at
-   least as good as any allocation, so where the incumbent equals it, it is best. At the
-   first applicant the bound houses and the incumbent does not, CP-SAT answers exactly "can
-   they be housed together with everyone decided housed?" (later applicants left out:
-   leaving someone out never breaks a limit; only the decided applicants connected to them
-   through units matter). Yes: that allocation, completed, is the new incumbent. Small
-   rounds finish this proof and are ``OPTIMAL``; when its budget runs out, regions around
-   the units wished for by those left out are re-solved to house more of them
-   (:func:`allocator.matching.regions.improve_priority`).
-2. **Fit** for the chosen set: regions re-solved exactly, then CP-SAT on the whole set for
-   the bound (and maybe a better allocation). The flow optimum without the limits is a
-   second bound. The gap is reported against the smaller.
+1. **Who is housed.** The incumbent starts as the better of greedy and the flow optimum
+   repaired to the limits, made stable. :mod:`allocator.matching.priority_proof` then proves,
+   applicant by applicant in priority order, that nobody left out could be housed together
+   with everyone decided before them, or houses them (a better set). If the budget ends or a
+   question stays unanswered, regions around the units wished for by those left out are
+   re-solved to house more of them (:func:`allocator.matching.regions.improve_priority`), and
+   the result says up to which applicant the set is proven.
+2. **Fit** for that set: a Lagrangian bound (:mod:`allocator.matching.fit_bound`), regions
+   re-solved exactly along the priced assignment (:mod:`allocator.matching.regions`), and on
+   rounds small enough CP-SAT on the whole set for a tighter bound. The gap is reported
+   against the smallest bound.
 
-The incumbent is kept stable (see :mod:`allocator.matching.greedy`) and never worse than
-greedy, so FORMATS' promises for a ``FEASIBLE`` result hold whenever time runs out.
-
-Determinism: every decision depends on CP-SAT's deterministic time (one worker, fixed seed)
-and never on the clock; the wall-clock limit is only a safety net for an overloaded machine.
+The incumbent is kept stable (see :mod:`allocator.matching.greedy`) and never worse by
+priority than greedy, so FORMATS' promises for a ``FEASIBLE`` result hold wherever the
+budget ends. Every decision depends on the work units spent (CP-SAT with one worker and a
+fixed seed, flows and repairs counted), never on the clock.
 """
 
 from __future__ import annotations
@@ -96,8 +94,9 @@ class Search:
 
     def run(self, relaxed: np.ndarray) -> ConstrainedOutcome:
         self.budget.stage = "priority"
-        incumbent = self.better(self.settled(relaxed, keep=True),
-                                self.settled(greedy_allocation(self.eligibility, self.side)))
+        incumbent = self.settled(greedy_allocation(self.eligibility, self.side))
+        if not self.budget.exhausted(PRIORITY_SHARE):
+            incumbent = self.better(self.settled(relaxed, keep=True), incumbent)
         prover = PriorityProver(self.eligibility, self.side, self.budget, self.settled)
         incumbent, proof = prover.run(incumbent, PRIORITY_SHARE)
         if not proof.proven and not self.budget.exhausted(PRIORITY_SHARE):

@@ -158,10 +158,6 @@ def _blocked_places(occupancy: Occupancy, applicant: int, pairs: np.ndarray) -> 
 ORDINALS = ("first", "second", "third", "fourth", "fifth")
 
 
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
-
-
 def _rule_phrase(rule: str, count: int, person: dict[str, Any]) -> str:
     """What the places breaking ``rule`` are like: "is not accessible" / "are not accessible"."""
     one = count == 1

@@ -31,10 +31,6 @@ class PartnerBlock:
     other: int  # applicant index already placed in the unit
 
 
-def housed_mask(pair_of: np.ndarray) -> np.ndarray:
-    return pair_of >= 0
-
-
 def lex_better(first: np.ndarray, second: np.ndarray) -> int:
     """+1 if housed set ``first`` is better by priority than ``second``, -1 if worse, 0 if equal."""
     differ = np.flatnonzero(first != second)

@@ -13,7 +13,7 @@ import numpy as np
 from allocator.matching.eligibility import Eligibility
 from allocator.matching.occupancy import FREE
 from allocator.matching.side_constraints import SideConstraints
-from allocator.matching.work_budget import MODEL_UNITS_PER_VARIABLE, WorkBudget
+from allocator.matching.work_budget import MODEL_UNITS_PER_VARIABLE, SOLVE_UNITS, WorkBudget
 
 SEED = 20261201
 
@@ -89,7 +89,7 @@ class PairModel:
         solver.parameters.linearization_level = 2  # measured: far better bounds and fits on these models
         solver.parameters.max_deterministic_time = max(deterministic, 0.001)
         solver.parameters.max_time_in_seconds = budget.solver_seconds()
-        budget.charge(len(self.x) * MODEL_UNITS_PER_VARIABLE)
+        budget.charge(SOLVE_UNITS + len(self.x) * MODEL_UNITS_PER_VARIABLE)
         status = solver.solve(self.model)
         budget.charge(solver.deterministic_time)
         budget.exhausted()  # records a cut by the clock, if the safety net stopped the solver

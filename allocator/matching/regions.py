@@ -3,7 +3,8 @@
 CP-SAT on the whole round finds good bounds but, on one worker, its search for better
 allocations depends a lot on luck (measured: 0.15–3 % from the bound for different seeds on
 the same 1,000 × 400 round). Large-neighbourhood search made deterministic: a region is a
-set of units grown from a seed unit through the units its residents could also live in;
+set of units grown from a seed unit along where its residents would rather be (their place
+in the priced assignment of :mod:`allocator.matching.fit_bound`, which counts the hours);
 everyone housed in the region is re-placed within it by CP-SAT, exactly, while everyone
 else stays. Seeds are taken in a fixed order, worst-fitting units first, round after round,
 until a round improves nothing or the budget ends.

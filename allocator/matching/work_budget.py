@@ -9,11 +9,12 @@ variables) times a measured cost. Decisions depend only on the units spent, neve
 clock, so two runs of the same file and limit stop at exactly the same point.
 
 How many units a second of limit buys (:data:`UNITS_PER_SECOND`) was measured on this
-project's 2-core machine while other work kept both cores busy (load average 4–5): a unit
-then costs up to about 2 s of wall clock, so half a unit a second leaves the margin the
-promise needs. The clock is only a safety net: if an overloaded machine is slower still,
-the stage running when the limit is near stops early, and the result says so (it is then
-still valid, but a re-run may differ).
+project's 2-core machine while other engineers' work kept both cores busy (load average
+4–8): a unit then cost up to about 3–4 s of wall clock, so a quarter of a unit a second
+leaves the margin the promise needs (60 s and a round of 5,000 × 2,000 give 15 units, of
+which about 1.6 go to reading, eligibility, explanations and writing). The clock is only a safety
+net: if an overloaded machine is slower still, the stage running when the limit is near
+stops early, and the result says so (it is then still valid, but a re-run may differ).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-UNITS_PER_SECOND = 0.33
+UNITS_PER_SECOND = 0.25
 """Work units per second of time limit (see the module docstring for how it was measured)."""
 CLOCK_MARGIN = 0.05
 """Share of the limit kept back from the safety net, for explanations and writing the result."""
 
 FLOW_UNITS_PER_ARC = 1.2e-6  # a min-cost flow, arcs built with NumPy (0.6–0.8 s for 640k arcs)
 MODEL_UNITS_PER_VARIABLE = 2.5e-5  # building a CP-SAT model in Python, per pair variable
+SOLVE_UNITS = 0.01  # starting one CP-SAT solve (copying the model, presolve), whatever its size
 QUESTION_UNITS_PER_VARIABLE = 8e-5  # building a stage-1 question (its Python loops), per pair variable
 SCAN_UNITS_PER_PAIR = 4e-8  # one vectorised pass over the eligible pairs (greedy, repairs, checks)
 FIXED_UNITS_PER_PAIR = 1.5e-6  # reading, eligibility, explanations and writing, per eligible pair
