@@ -3,10 +3,11 @@
 Run by hand from the repository root; every row records the 1-minute load average when it
 started (the machine is shared: that is the "busy machine" the time limits must hold on):
 
-    .venv/bin/python benchmarks/allocation.py                 # everything, about 30 minutes
+    .venv/bin/python benchmarks/allocation.py                 # everything, about 35 minutes
     .venv/bin/python benchmarks/allocation.py --part flow     # the plain rounds, about 1 minute
     .venv/bin/python benchmarks/allocation.py --part side     # 1,000 × 400 with side constraints, 10 seeds
     .venv/bin/python benchmarks/allocation.py --part national # 5,000 × 2,000 with side constraints, 30 s and 60 s
+    .venv/bin/python benchmarks/allocation.py --part rerun    # the same national round and limit twice: same result?
 
 Rounds are generated once into ``benchmarks/out/`` (``python -m allocator generate``), which
 git ignores. The tables are printed and written to ``benchmarks/out/allocation-tables.md``;
@@ -181,6 +182,20 @@ def side_row(case: Case, time_limit: float) -> dict:
     }
 
 
+def rerun_row(case: Case, time_limit: float) -> dict:
+    """Solve the same file with the same limit twice; compare everything but ``stats.seconds``."""
+    path = generate(case)
+    runs = []
+    for suffix in ("-a", "-b"):
+        before = load()
+        seconds, result = solve(path, time_limit, f"-{time_limit:g}{suffix}")
+        seconds_field = result["stats"].pop("seconds")
+        runs.append((before, seconds, seconds_field, result))
+    return {"round": case.label, "seed": case.seed, "limit": time_limit,
+            "walls": [f"{r[1]:.1f} (load {r[0]:.1f})" for r in runs], "identical": runs[0][3] == runs[1][3],
+            "status": runs[0][3]["status"], "solver": runs[0][3]["stats"]["solver"]}
+
+
 def flow_table(rows: list[dict]) -> str:
     lines = ["| round (applicants × places) | eligible pairs | end to end, s | bare flow, s | ratio | status "
              "| housed by band 1/2/3, optimal | greedy | load |",
@@ -206,7 +221,7 @@ def side_table(rows: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("all", "flow", "side", "national"), default="all")
+    parser.add_argument("--part", choices=("all", "flow", "side", "national", "rerun"), default="all")
     parser.add_argument("--repeat", type=int, default=3, help="runs per flow measurement; the median is shown")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -220,6 +235,11 @@ def main() -> None:
     if args.part in ("all", "national"):
         raw["national"] = [side_row(case, limit) for limit in (30.0, 60.0) for case in NATIONAL_CASES]
         sections.append("5,000 × 2,000 with unit support hours and not-with pairs:\n\n" + side_table(raw["national"]))
+    if args.part in ("all", "rerun"):
+        raw["rerun"] = [rerun_row(NATIONAL_CASES[2], 60.0)]
+        sections.append("\n".join(
+            f"Re-run: {r['round']} seed {r['seed']}, {r['limit']:g} s, twice: walls {' and '.join(r['walls'])} s; "
+            f"results {'identical' if r['identical'] else 'DIFFERENT'} (all but stats.seconds)." for r in raw["rerun"]))
     import ortools
 
     footer = (f"OR-Tools {ortools.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} cores; "
