@@ -17,8 +17,11 @@ Asking the oracle for every applicant would be far too slow; two things make it 
   each unit it so disturbs costs the number of them living there, and the cost is minimised.
   No disturbance: yes, and the answer is an allocation. Infeasible even though everyone
   outside the group is ignored: no (leaving people out only loosens the limits, so it is a
-  proof). Otherwise the residents of the disturbed units join the group and it is asked again.
-  Groups stay small: only the units around *i* that are actually full ever join.
+  proof). Otherwise the residents of the disturbed units join the group and it is asked again;
+  only the units around *i* that are actually full ever join. The group that proved the last
+  "no" starts the next question (full units tend to stay full). If a few rounds do not
+  settle it, the question is asked once over everyone decided who is connected to *i*
+  through units they could share (the question's exact form, larger and slower).
 
 A question that cannot be answered within its limit (or a budget that ends) leaves stage 1
 unproven from that applicant on: the result then keeps the incumbent (never worse than greedy)

@@ -10,7 +10,7 @@ clock, so two runs of the same file and limit stop at exactly the same point.
 
 How many units a second of limit buys (:data:`UNITS_PER_SECOND`) was measured on this
 project's 2-core machine while other engineers' work kept both cores busy (load average
-4–8): a unit then cost up to about 3–4 s of wall clock, so a quarter of a unit a second
+4–8): a unit then cost up to about 3 s of wall clock, so a quarter of a unit a second
 leaves the margin the promise needs (60 s and a round of 5,000 × 2,000 give 15 units, of
 which about 1.6 go to reading, eligibility, explanations and writing). The clock is only a safety
 net: if an overloaded machine is slower still, the stage running when the limit is near
