@@ -67,9 +67,9 @@ def allocate(problem: Problem, time_limit: float | None = None, started: float |
 
     limit = DEFAULT_TIME_LIMIT if time_limit is None else time_limit
     units = limit * UNITS_PER_SECOND - reserved_units(len(eligibility.pairs), len(problem.applicants))
-    # The safety net keeps back time for explaining and writing, which take about half as long
-    # as reading and eligibility did on this machine just now (the clock never decides anything
-    # while the budget lasts).
+    # The safety net keeps back time for explaining and writing, which take up to about 0.7 times
+    # as long as reading and eligibility did on this machine just now (the clock never decides
+    # anything while the budget lasts).
     elapsed = time.perf_counter() - started
     seconds_left = limit * (1 - CLOCK_MARGIN) - elapsed - (0.2 + TAIL_SHARE * elapsed)
     budget = WorkBudget(units, clock() + seconds_left, clock)
