@@ -1,16 +1,26 @@
-"""Allocation benchmark: end-to-end solve time against a bare min-cost flow, optimal vs greedy.
+"""Allocation benchmark: speed without side constraints, quality and time limits with them.
 
-Run by hand from the repository root (the machine should be otherwise idle; the load
-average is printed with the table):
+Run by hand from the repository root; every row records the 1-minute load average when it
+started (the machine is shared: that is the "busy machine" the time limits must hold on):
 
-    .venv/bin/python benchmarks/allocation.py [--repeat 3] [--only 5000x2000]
+    .venv/bin/python benchmarks/allocation.py                 # everything, about 35 minutes
+    .venv/bin/python benchmarks/allocation.py --part flow     # the plain rounds, about 1 minute
+    .venv/bin/python benchmarks/allocation.py --part side     # 1,000 × 400 with side constraints, 10 seeds
+    .venv/bin/python benchmarks/allocation.py --part national # 5,000 × 2,000 with side constraints, 30 s and 60 s
+    .venv/bin/python benchmarks/allocation.py --part rerun    # the same national round and limit twice: same result?
 
-For each generated round (``python -m allocator generate``, seed 1): eligible pairs; the
-median wall-clock seconds of ``python -m allocator solve FILE -o OUT`` as a subprocess,
-process start to result written; the median seconds of a bare OR-Tools
-``SimpleMinCostFlow`` (arcs added from NumPy arrays, then ``solve_max_flow_with_min_cost``)
-on the same arcs the solver builds (for the side-constrained round: its flow relaxation),
-the floor; their ratio; housed per band, optimal (the result file) and greedy.
+Rounds are generated once into ``benchmarks/out/`` (``python -m allocator generate``), which
+git ignores. The tables are printed and written to ``benchmarks/out/allocation-tables.md``;
+the README and ``benchmarks/ALLOCATION.md`` quote that file from one run.
+
+* **flow** (no side constraints, seed 1): median wall clock of ``python -m allocator solve
+  FILE -o OUT`` as a subprocess (process start to result written) against a bare OR-Tools
+  ``SimpleMinCostFlow`` on the same arcs (the floor); housed per band, optimal and greedy.
+* **side** and **national**: ``python -m allocator solve FILE --time-limit S`` once per row,
+  next to greedy (FORMATS' greedy, in-process) and to the plain CP-SAT model of
+  ``benchmarks/plain_cpsat.py`` given the same S seconds of solving. "by priority" compares
+  the housed sets as FORMATS does (the first applicant in priority order housed by one and
+  not the other decides): ``=`` same set, ``better`` / ``worse`` for ours.
 """
 
 from __future__ import annotations
@@ -29,11 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from allocator.matching.eligibility import compute_eligibility  # noqa: E402
 from allocator.matching.flow import allocation_arcs  # noqa: E402
 from allocator.matching.greedy import greedy_allocation  # noqa: E402
 from allocator.matching.reader import read_problem_file  # noqa: E402
-from allocator.matching.side import find_side_constraints  # noqa: E402
+from allocator.matching.side_constraints import find_side_constraints  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -41,33 +53,51 @@ class Case:
     applicants: int
     places: int
     side_constraints: bool
+    seed: int = 1
 
     @property
     def name(self) -> str:
-        return f"{self.applicants}x{self.places}" + ("-side" if self.side_constraints else "")
+        side = "-side" if self.side_constraints else ""
+        return f"{self.applicants}x{self.places}{side}-seed{self.seed}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.applicants:,} × {self.places:,}"
 
 
-CASES = (Case(200, 80, False), Case(1500, 600, False), Case(5000, 2000, False), Case(1000, 400, True))
+FLOW_CASES = (Case(200, 80, False), Case(1500, 600, False), Case(5000, 2000, False))
+SIDE_CASES = tuple(Case(1000, 400, True, seed) for seed in range(1, 11))
+NATIONAL_CASES = tuple(Case(5000, 2000, True, seed) for seed in (1, 2, 3))
+
+
+def load() -> float:
+    return os.getloadavg()[0]
 
 
 def generate(case: Case) -> Path:
     path = OUT / f"allocation-{case.name}.json"
     if not path.exists():
-        args = ["generate", "--applicants", str(case.applicants), "--places", str(case.places), "--seed", "1"]
-        args += ["--side-constraints"] if case.side_constraints else []
+        args = ["generate", "--applicants", str(case.applicants), "--places", str(case.places),
+                "--seed", str(case.seed)] + (["--side-constraints"] if case.side_constraints else [])
         subprocess.run([sys.executable, "-m", "allocator", *args, "-o", str(path)], cwd=ROOT, check=True)
     return path
 
 
-def end_to_end(problem: Path, repeat: int) -> tuple[float, dict]:
-    result_path = problem.with_suffix(".result.json")
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "allocator", "solve", str(problem), "-o", str(result_path)],
-                       cwd=ROOT, check=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), json.loads(result_path.read_text(encoding="utf-8"))
+def solve(problem: Path, time_limit: float | None, suffix: str = "") -> tuple[float, dict]:
+    result_path = problem.with_suffix(f".result{suffix}.json")
+    command = [sys.executable, "-m", "allocator", "solve", str(problem), "-o", str(result_path)]
+    if time_limit is not None:
+        command += ["--time-limit", str(time_limit)]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True)
+    return time.perf_counter() - started, json.loads(result_path.read_text(encoding="utf-8"))
+
+
+def plain(problem: Path, time_limit: float) -> dict:
+    out = problem.with_suffix(f".plain{time_limit:g}.json")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "plain_cpsat.py"), str(problem),
+                    "--time-limit", str(time_limit), "-o", str(out)], cwd=ROOT, check=True)
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def bare_flow(arcs, repeat: int) -> float:
@@ -90,46 +120,134 @@ def bands(values: dict) -> str:
     return "/".join(str(values[b]) for b in ("1", "2", "3"))
 
 
-def measure(case: Case, repeat: int) -> dict:
-    path = generate(case)
-    eligibility = compute_eligibility(read_problem_file(path))
-    floor = bare_flow(allocation_arcs(eligibility), repeat)
-    seconds, result = end_to_end(path, repeat)
-    greedy = greedy_allocation(eligibility, find_side_constraints(eligibility))
-    housed = greedy >= 0
-    greedy_bands = {str(b): int((eligibility.columns.band[housed] == b).sum()) for b in (1, 2, 3)}
+class Round:
+    """A generated round read once: greedy, and housed sets compared by priority."""
+
+    def __init__(self, case: Case):
+        self.case = case
+        self.path = generate(case)
+        self.eligibility = compute_eligibility(read_problem_file(self.path))
+        self.side = find_side_constraints(self.eligibility)
+        self.order = {a.id: i for i, a in enumerate(self.eligibility.problem.applicants)}
+
+    def housed(self, assignments: list[dict]) -> np.ndarray:
+        mask = np.zeros(len(self.order), dtype=bool)
+        mask[[self.order[entry["applicant"]] for entry in assignments]] = True
+        return mask
+
+    def greedy(self) -> tuple[np.ndarray, dict]:
+        housed = greedy_allocation(self.eligibility, self.side) >= 0
+        band = self.eligibility.columns.band
+        return housed, {str(b): int((band[housed] == b).sum()) for b in (1, 2, 3)}
+
+
+def by_priority(ours: np.ndarray, theirs: np.ndarray) -> str:
+    differ = np.flatnonzero(ours != theirs)
+    if len(differ) == 0:
+        return "="
+    return "better" if ours[differ[0]] else "worse"
+
+
+def flow_row(case: Case, repeat: int) -> dict:
+    game = Round(case)
+    floor = bare_flow(allocation_arcs(game.eligibility), repeat)
+    before = load()
+    times = []
+    for _ in range(repeat):
+        seconds, result = solve(game.path, None)
+        times.append(seconds)
+    _, greedy_bands = game.greedy()
+    return {"round": case.label, "pairs": len(game.eligibility.pairs), "seconds": statistics.median(times),
+            "floor": floor, "status": result["status"], "optimal": bands(result["objective"]["housed_by_band"]),
+            "greedy": bands(greedy_bands), "load": before}
+
+
+def side_row(case: Case, time_limit: float) -> dict:
+    game = Round(case)
+    before = load()
+    seconds, result = solve(game.path, time_limit, f"-{time_limit:g}")
+    ours = game.housed(result["assignments"])
+    greedy_housed, greedy_bands = game.greedy()
+    plain_load = load()
+    baseline = plain(game.path, time_limit)
     return {
-        "case": case.name, "pairs": len(eligibility.pairs), "seconds": seconds, "floor": floor,
-        "ratio": seconds / floor, "status": result["status"], "gap": result["stats"]["gap"],
-        "optimal": bands(result["objective"]["housed_by_band"]), "greedy": bands(greedy_bands),
+        "round": case.label, "seed": case.seed, "limit": time_limit, "pairs": len(game.eligibility.pairs),
+        "seconds": seconds, "load": before, "status": result["status"], "gap": result["stats"]["gap"],
+        "stage1": "proven" if "stage 1 (who is housed) proven" in result["stats"]["solver"] else "not proven",
+        "ours": bands(result["objective"]["housed_by_band"]), "fit": result["objective"]["fit"],
+        "greedy": bands(greedy_bands), "vs_greedy": by_priority(ours, greedy_housed),
+        "plain": bands(baseline["housed_by_band"]), "plain_status": baseline["status"], "plain_fit": baseline["fit"],
+        "vs_plain": by_priority(ours, game.housed(baseline["assignments"])), "plain_load": plain_load,
+        "plain_build": baseline["build_seconds"], "solver": result["stats"]["solver"],
     }
 
 
-def table(rows: list[dict]) -> str:
-    lines = [
-        "| round (applicants × places) | eligible pairs | end to end, s | bare flow, s | ratio | status (gap) "
-        "| housed by band 1/2/3, optimal | greedy |",
-        "|---|---:|---:|---:|---:|---|---|---|",
-    ]
+def rerun_row(case: Case, time_limit: float) -> dict:
+    """Solve the same file with the same limit twice; compare everything but ``stats.seconds``."""
+    path = generate(case)
+    runs = []
+    for suffix in ("-a", "-b"):
+        before = load()
+        seconds, result = solve(path, time_limit, f"-{time_limit:g}{suffix}")
+        seconds_field = result["stats"].pop("seconds")
+        runs.append((before, seconds, seconds_field, result))
+    return {"round": case.label, "seed": case.seed, "limit": time_limit,
+            "walls": [f"{r[1]:.1f} (load {r[0]:.1f})" for r in runs], "identical": runs[0][3] == runs[1][3],
+            "status": runs[0][3]["status"], "solver": runs[0][3]["stats"]["solver"]}
+
+
+def flow_table(rows: list[dict]) -> str:
+    lines = ["| round (applicants × places) | eligible pairs | end to end, s | bare flow, s | ratio | status "
+             "| housed by band 1/2/3, optimal | greedy | load |",
+             "|---|---:|---:|---:|---:|---|---|---|---:|"]
     for r in rows:
-        status = r["status"] if r["status"] == "OPTIMAL" else f"{r['status']} ({100 * r['gap']:.2f} %)"
-        lines.append(f"| {r['case']} | {r['pairs']:,} | {r['seconds']:.2f} | {r['floor']:.3f} | {r['ratio']:.1f} "
-                     f"| {status} | {r['optimal']} | {r['greedy']} |")
+        ratio = r["seconds"] / r["floor"] if r["floor"] > 0.1 else None
+        lines.append(f"| {r['round']} | {r['pairs']:,} | {r['seconds']:.2f} | {r['floor']:.3f} | "
+                     f"{'—' if ratio is None else f'{ratio:.1f}'} | {r['status']} | {r['optimal']} | {r['greedy']} "
+                     f"| {r['load']:.1f} |")
+    return "\n".join(lines)
+
+
+def side_table(rows: list[dict]) -> str:
+    lines = ["| round | seed | limit, s | wall, s | load | status | stage 1 | fit gap | housed 1/2/3 | greedy "
+             "| by priority vs greedy | plain CP-SAT (status) | by priority vs plain |",
+             "|---|---:|---:|---:|---:|---|---|---:|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['round']} | {r['seed']} | {r['limit']:g} | {r['seconds']:.1f} | {r['load']:.1f} "
+                     f"| {r['status']} | {r['stage1']} | {100 * r['gap']:.2f} % | {r['ours']} | {r['greedy']} "
+                     f"| {r['vs_greedy']} | {r['plain']} ({r['plain_status']}) | {r['vs_plain']} |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown")
-    parser.add_argument("--only", help="one case, e.g. 5000x2000 or 1000x400-side")
+    parser.add_argument("--part", choices=("all", "flow", "side", "national", "rerun"), default="all")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per flow measurement; the median is shown")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    before = os.getloadavg()
-    rows = [measure(case, args.repeat) for case in CASES if args.only in (None, case.name)]
-    after = os.getloadavg()
-    print(table(rows))
-    print(f"\nload average (1, 5, 15 min) before: {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}; "
-          f"after: {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}; {os.cpu_count()} cores; median of {args.repeat}")
+    sections, raw = [], {}
+    if args.part in ("all", "flow"):
+        raw["flow"] = [flow_row(case, args.repeat) for case in FLOW_CASES]
+        sections.append(f"Without side constraints (median of {args.repeat}):\n\n{flow_table(raw['flow'])}")
+    if args.part in ("all", "side"):
+        raw["side"] = [side_row(case, 30.0) for case in SIDE_CASES]
+        sections.append("1,000 × 400 with unit support hours and not-with pairs, 30 s:\n\n" + side_table(raw["side"]))
+    if args.part in ("all", "national"):
+        raw["national"] = [side_row(case, limit) for limit in (30.0, 60.0) for case in NATIONAL_CASES]
+        sections.append("5,000 × 2,000 with unit support hours and not-with pairs:\n\n" + side_table(raw["national"]))
+    if args.part in ("all", "rerun"):
+        raw["rerun"] = [rerun_row(NATIONAL_CASES[2], 60.0)]
+        sections.append("\n".join(
+            f"Re-run: {r['round']} seed {r['seed']}, {r['limit']:g} s, twice: walls {' and '.join(r['walls'])} s; "
+            f"results {'identical' if r['identical'] else 'DIFFERENT'} (all but stats.seconds)." for r in raw["rerun"]))
+    import ortools
+
+    footer = (f"OR-Tools {ortools.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} cores; "
+              f"load = 1-minute load average when the row started.")
+    text = "\n\n".join(sections + [footer])
+    print(text)
+    (OUT / f"allocation-tables-{args.part}.md").write_text(text + "\n", encoding="utf-8")
+    (OUT / f"allocation-rows-{args.part}.json").write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

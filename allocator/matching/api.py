@@ -7,6 +7,7 @@ the JSON, such as the greedy-vs-optimal report.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +16,15 @@ from typing import Any
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility, compute_eligibility
+from allocator.matching.pair_model import SEED
 from allocator.matching.problem import Problem
 from allocator.matching.reader import read_problem, read_problem_file
-from allocator.matching.side import SideConstraints, find_side_constraints
+from allocator.matching.side_constraints import SideConstraints, find_side_constraints
+from allocator.matching.work_budget import CLOCK_MARGIN, UNITS_PER_SECOND, WorkBudget, reserved_units
 from allocator.reading import InputError
 
 DEFAULT_TIME_LIMIT = 30.0
+TAIL_SHARE = 0.7  # explanations and writing, as a share of the time reading and eligibility took
 OPTIMAL, FEASIBLE = "OPTIMAL", "FEASIBLE"
 
 
@@ -40,8 +44,14 @@ def _ortools_version() -> str:
     return getattr(ortools, "__version__", "unknown")
 
 
-def allocate(problem: Problem, time_limit: float | None = None, started: float | None = None) -> Solution:
-    """``started``: ``time.perf_counter()`` when solving began (reading included), for the clock."""
+def allocate(problem: Problem, time_limit: float | None = None, started: float | None = None,
+             clock=time.monotonic) -> Solution:
+    """``started``: ``time.perf_counter()`` when the run began (reading included), for the clock's safety net.
+
+    The limit becomes a budget of work units (:mod:`allocator.matching.work_budget`), minus what
+    reading, eligibility, explanations and writing take for a round of this size; that budget,
+    not the clock, decides where the search stops.
+    """
     if time_limit is not None and not time_limit > 0:
         raise InputError(["--time-limit: must be a positive number of seconds"])
     started = time.perf_counter() if started is None else started
@@ -49,19 +59,47 @@ def allocate(problem: Problem, time_limit: float | None = None, started: float |
     side = find_side_constraints(eligibility)
     tools = f"OR-Tools {_ortools_version()}"
     if not side.any:
-        from allocator.matching.cpsat import flow_pair_of
+        from allocator.matching.constrained import flow_pair_of
 
         return Solution(eligibility, side, flow_pair_of(eligibility), OPTIMAL, 0.0,
                         f"min-cost flow ({tools} SimpleMinCostFlow)")
-    from allocator.matching.cpsat import solve_constrained
+    from allocator.matching.constrained import solve_constrained
 
     limit = DEFAULT_TIME_LIMIT if time_limit is None else time_limit
-    # Leave time for the explanations and writing the result (a fraction of a second).
-    seconds_left = max(0.1, limit * 0.97 - (time.perf_counter() - started) - 0.2)
-    outcome = solve_constrained(eligibility, side, limit, seconds_left)
-    proven = outcome.priority_proven and outcome.fit_proven
-    return Solution(eligibility, side, outcome.pair_of, OPTIMAL if proven else FEASIBLE,
-                    0.0 if proven else outcome.gap, f"cp-sat ({tools}), lexicographic priority then fit")
+    units = limit * UNITS_PER_SECOND - reserved_units(len(eligibility.pairs), len(problem.applicants))
+    # The safety net keeps back time for explaining and writing, which take up to about 0.7 times
+    # as long as reading and eligibility did on this machine just now (the clock never decides
+    # anything while the budget lasts).
+    elapsed = time.perf_counter() - started
+    seconds_left = limit * (1 - CLOCK_MARGIN) - elapsed - (0.2 + TAIL_SHARE * elapsed)
+    budget = WorkBudget(units, clock() + seconds_left, clock)
+    outcome = solve_constrained(eligibility, side, budget)
+    proven = outcome.priority.proven and outcome.fit_proven
+    gap = 0.0 if proven else outcome.gap
+    return Solution(eligibility, side, outcome.pair_of, OPTIMAL if proven else FEASIBLE, gap,
+                    _solver_text(tools, limit, budget, outcome, len(problem.applicants)))
+
+
+def _solver_text(tools: str, limit: float, budget: WorkBudget, outcome, applicants: int) -> str:
+    """What ran, with what budget, and what was proven: enough to re-run the round identically."""
+    proof = outcome.priority
+    if proof.proven:
+        stage1 = "stage 1 (who is housed) proven best by priority"
+    else:
+        why = {"budget": "the budget ended", "clock": "the clock ran out",
+               "unanswered": "a question was not answered within its limit"}.get(proof.cut or "", "not finished")
+        stage1 = (f"stage 1 (who is housed) not proven ({why}): proven best for the first {proof.proven_up_to:,} "
+                  f"of {applicants:,} applicants in priority order, the rest at least as good as greedy")
+    if outcome.fit_proven:
+        stage2 = "stage 2 (fit) proven optimal"
+    else:
+        stage2 = f"stage 2 (fit) within {100 * outcome.gap:.2f} % of its bound"
+        if "fit" in budget.cut:
+            stage2 += " when the budget ended" if budget.cut["fit"] == "budget" else " when the clock ran out"
+    clock = ("; the clock's safety net stopped a stage, so a re-run may differ" if budget.clock_decided else "")
+    return (f"cp-sat ({tools}; 1 worker, seed {SEED}) with min-cost flows, lexicographic priority then fit; "
+            f"time limit {limit:g} s = budget {budget.units:.2f} work units ({budget.spent:.2f} used); "
+            f"{stage1}; {stage2}{clock}")
 
 
 def solve_problem(problem: Problem, time_limit: float | None = None, started: float | None = None) -> dict[str, Any]:
@@ -94,15 +132,46 @@ def explain_document(problem_document: Any, result_document: dict[str, Any]) -> 
 
     eligibility = compute_eligibility(read_problem(problem_document))
     side = find_side_constraints(eligibility)
+    pair_of = _stored_allocation(eligibility, result_document)
+    return {e.applicant: e for e in explain_unassigned(eligibility, side, pair_of)}
+
+
+def _stored_allocation(eligibility: Eligibility, result_document: Any) -> np.ndarray:
+    """``pair_of`` of a stored result, checked against its problem (an :class:`InputError` if it does not fit)."""
     problem = eligibility.problem
     place_index = {place.id: i for i, place in enumerate(problem.places)}
     pair_of = np.full(len(problem.applicants), -1, dtype=np.int64)
     starts = eligibility.starts()
-    for entry in result_document["assignments"]:
-        applicant = problem.applicant_index[entry["applicant"]]
+    entries = result_document.get("assignments") if isinstance(result_document, dict) else None
+    if not isinstance(entries, list):
+        raise InputError(["result.assignments: expected a list"])
+    problems: list[str] = []
+    taken: set[int] = set()
+    for k, entry in enumerate(entries):
+        where = f"result.assignments[{k}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected an object")
+            continue
+        applicant_id, place_id = entry.get("applicant"), entry.get("place")
+        applicant = problem.applicant_index.get(applicant_id) if isinstance(applicant_id, str) else None
+        place = place_index.get(place_id) if isinstance(place_id, str) else None
+        if applicant is None:
+            problems.append(f"{where}.applicant: unknown applicant {json.dumps(entry.get('applicant'))}")
+            continue
+        if place is None:
+            problems.append(f"{where}.place: unknown place {json.dumps(entry.get('place'))}")
+            continue
         pairs = np.arange(starts[applicant], starts[applicant + 1])
-        match = pairs[eligibility.pairs.place[pairs] == place_index[entry["place"]]]
+        match = pairs[eligibility.pairs.place[pairs] == place]
         if len(match) != 1:
-            raise InputError([f"result: {entry['applicant']} → {entry['place']} is not an eligible pair"])
-        pair_of[applicant] = int(match[0])
-    return {e.applicant: e for e in explain_unassigned(eligibility, side, pair_of)}
+            problems.append(f"{where}: {entry['applicant']} → {entry['place']} is not an eligible pair")
+        elif pair_of[applicant] >= 0:
+            problems.append(f"{where}.applicant: {applicant_id} is assigned twice")
+        elif place in taken:
+            problems.append(f"{where}.place: {place_id} is assigned twice")
+        else:
+            pair_of[applicant] = int(match[0])
+            taken.add(place)
+    if problems:
+        raise InputError(problems)
+    return pair_of

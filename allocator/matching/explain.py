@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from allocator.geo import distance_matrix_km
 from allocator.matching.eligibility import (
     RULE_ACCESSIBLE,
     RULE_AGE,
@@ -31,10 +32,9 @@ from allocator.matching.eligibility import (
     RULE_SUPPORT_LEVEL,
     Eligibility,
 )
-from allocator.matching.nearby import haversine_km
+from allocator.matching.occupancy import FREE, HoursBlock, Occupancy, PartnerBlock
 from allocator.matching.problem import Applicant
-from allocator.matching.side import SideConstraints
-from allocator.matching.state import FREE, HoursBlock, Occupancy, PartnerBlock
+from allocator.matching.side_constraints import SideConstraints
 
 NO_ELIGIBLE_PLACE, CONSTRAINT, OUTRANKED = "no_eligible_place", "constraint", "outranked"
 RULE_NAMES = {
@@ -107,8 +107,8 @@ def _nearest_places(eligibility: Eligibility, applicants: list[int]) -> dict[int
     wish_start = np.searchsorted(columns.wish_owner, applicants)
     for i, first in zip(applicants, wish_start.tolist(), strict=True):
         count = len(eligibility.problem.applicants[i].locations)
-        lat, lon = columns.wish_lat[first:first + count, None], columns.wish_lon[first:first + count, None]
-        km = haversine_km(lat, lon, columns.place_lat[None, :], columns.place_lon[None, :])
+        km = distance_matrix_km(columns.wish_lat[first:first + count], columns.wish_lon[first:first + count],
+                                columns.place_lat, columns.place_lon)
         wish, place = np.unravel_index(int(np.argmin(km)), km.shape)
         result[i] = (int(place), int(wish), float(km[wish, place]))
     return result
@@ -156,10 +156,6 @@ def _blocked_places(occupancy: Occupancy, applicant: int, pairs: np.ndarray) -> 
 
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth")
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
 
 
 def _rule_phrase(rule: str, count: int, person: dict[str, Any]) -> str:

@@ -10,37 +10,18 @@ The same arguments always give the same document (Python's ``random`` with the s
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import random
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-MUNICIPALITIES_CSV = Path(__file__).resolve().parent.parent / "data" / "municipalities.csv"
+from allocator.data import Municipality, load_municipalities
+from allocator.geo import KM_PER_DEGREE, point_near
+
 AS_OF = dt.date(2026, 12, 1)
 SERVICES = ("mental_health", "substance_use", "neurodevelopmental", "parenting", "education",
             "employment", "trauma")
 OTHER_LANGUAGES = ("en", "so", "ar", "ru", "et", "fa")
-KM_PER_DEGREE = 111.2
-
-
-@dataclass(frozen=True)
-class Municipality:
-    name: str
-    population: int
-    county: str
-    bilingual: bool
-    lat: float
-    lon: float
-
-
-def load_municipalities(path: Path = MUNICIPALITIES_CSV) -> list[Municipality]:
-    with path.open(encoding="utf-8") as stream:
-        return [Municipality(row["name_fi"], int(row["population_2020"]), row["county_id"],
-                             row["name_fi"] != row["name_sv"], float(row["lat"]), float(row["lon"]))
-                for row in csv.DictReader(stream)]
 
 
 class _Map:
@@ -66,14 +47,6 @@ class _Map:
 def _rough_km(m: Municipality, lat: float, lon: float) -> float:
     dx = (lon - m.lon) * math.cos(math.radians(m.lat)) * KM_PER_DEGREE
     return math.hypot(dx, (lat - m.lat) * KM_PER_DEGREE)
-
-
-def _near(rng: random.Random, lat: float, lon: float, km: float) -> tuple[float, float]:
-    """A point uniformly within ``km`` of (lat, lon), rounded to 5 decimals (about 1 m)."""
-    r, angle = km * math.sqrt(rng.random()), rng.random() * 2 * math.pi
-    dlat = r * math.sin(angle) / KM_PER_DEGREE
-    dlon = r * math.cos(angle) / (KM_PER_DEGREE * math.cos(math.radians(lat)))
-    return round(lat + dlat, 5), round(lon + dlon, 5)
 
 
 def _pick(rng: random.Random, table: dict[Any, float]) -> Any:
@@ -112,7 +85,7 @@ def _units(rng, world: _Map, count: int, side_constraints: bool):
     units, sites = [], []
     for u in range(count):
         town = world.all[world.draw(rng)]
-        site = _near(rng, town.lat, town.lon, 4.0)
+        site = point_near(rng, town.lat, town.lon, 4.0)
         languages = _pick(rng, {None: 0.3, ("fi",): 0.45, ("fi", "sv"): 0.2 if town.bilingual else 0.08,
                                 ("fi", "en"): 0.05})
         units.append({
@@ -140,7 +113,7 @@ def _places(rng, units: list[dict], sites, count: int) -> list[dict]:
     for i, u in enumerate(owners):
         (lat, lon), scattered = sites[u]
         if scattered:
-            lat, lon = _near(rng, lat, lon, 3.0)
+            lat, lon = point_near(rng, lat, lon, 3.0)
         result.append({
             "id": f"P{i + 1:05d}",
             "unit": units[u]["id"],
@@ -171,12 +144,12 @@ def _applicant(rng, world: _Map, i: int) -> dict:
     home_index = world.draw(rng)
     home = world.all[home_index]
     wish_count = _pick(rng, {1: 0.2, 2: 0.3, 3: 0.25, 4: 0.15, 5: 0.1})
-    wishes = [_near(rng, home.lat, home.lon, 5.0)]
+    wishes = [point_near(rng, home.lat, home.lon, 5.0)]
     for _ in range(wish_count - 1):
         nearby = world.neighbours[home_index]
         target = world.all[world.draw(rng, nearby if nearby and rng.random() < 0.6 else world.cities)]
-        wishes.append(_near(rng, target.lat, target.lon, 5.0))
-    swedish = 0.9 if home.county == "AX" else 0.45 if home.county == "PO" else 0.12 if home.bilingual else 0.02
+        wishes.append(point_near(rng, target.lat, target.lon, 5.0))
+    swedish = 0.9 if home.county_id == "AX" else 0.45 if home.county_id == "PO" else 0.12 if home.bilingual else 0.02
     language = _pick(rng, {"sv": swedish, "fi": 0.92 - swedish, "other": 0.06, None: 0.02})
     if language == "other":
         language = rng.choice(OTHER_LANGUAGES)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
-from allocator.matching.side import SideConstraints
-from allocator.matching.state import FREE, Occupancy
+from allocator.matching.occupancy import FREE, Occupancy
+from allocator.matching.side_constraints import SideConstraints
 
 
 def preference_order(eligibility: Eligibility) -> np.ndarray:

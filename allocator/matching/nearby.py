@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from allocator.geo import EARTH_RADIUS_KM, distance_km
+from allocator.geo import EARTH_RADIUS_KM, distance_km, distances_km
 
 _LAT_SPAN = 256.0  # latitude + 90 lies in [0, 180]; strips are keyed strip * 256 + latitude + 90
 _DEGREE_MARGIN = 1e-7  # about a centimetre: covers float rounding in the bounds and keys
@@ -67,26 +67,13 @@ def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return np.cumsum(mark, out=mark), np.cumsum(step, out=step)
 
 
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Elementwise distance with the operations of :func:`allocator.geo.distance_km`."""
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    dlmb = np.radians(lon2) - np.radians(lon1)
-    h = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
-
-
 def _near(value: np.ndarray, target: np.ndarray | float) -> np.ndarray:
     return np.abs(value - target) <= _NEAR * np.maximum(np.abs(target), 1e-12)
 
 
 def floor_km(wish_lat, wish_lon, place_lat, place_lon, wish: np.ndarray, place: np.ndarray) -> np.ndarray:
     """Distances of the (wish, place) index pairs, each with the same ``floor`` as ``distance_km``."""
-    wish_phi, place_phi = np.radians(wish_lat), np.radians(place_lat)
-    wish_lmb, place_lmb = np.radians(wish_lon), np.radians(place_lon)
-    a = np.sin((place_phi[place] - wish_phi[wish]) / 2)
-    b = np.sin((place_lmb[place] - wish_lmb[wish]) / 2)
-    h = a * a + np.cos(wish_phi)[wish] * np.cos(place_phi)[place] * (b * b)
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
+    km = distances_km(wish_lat[wish], wish_lon[wish], place_lat[place], place_lon[place])
     for i in np.flatnonzero(_near(km, np.round(km)) | (km < 1e-6)):
         w, p = wish[i], place[i]
         km[i] = distance_km(float(wish_lat[w]), float(wish_lon[w]), float(place_lat[p]), float(place_lon[p]))

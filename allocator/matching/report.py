@@ -15,9 +15,9 @@ import numpy as np
 from allocator.matching.api import Solution, allocate
 from allocator.matching.eligibility import Eligibility
 from allocator.matching.greedy import greedy_allocation
+from allocator.matching.occupancy import FREE, Occupancy
 from allocator.matching.problem import Problem
-from allocator.matching.side import SideConstraints
-from allocator.matching.state import FREE, Occupancy
+from allocator.matching.side_constraints import SideConstraints
 
 BAND_NAMES = {1: "band 1 (acute)", 2: "band 2 (high)", 3: "band 3 (standard)"}
 

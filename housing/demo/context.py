@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from allocator.geo import distance_km
 from housing import rules
 from housing.extensions import db
 from housing.models import Municipality, Place, Unit, User, utcnow
 
 SEED = 2026  # one fixed seed: every run builds the same county (relative to today)
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")
-EARTH_RADIUS_KM = 6371.0088
 
 # Town centres of the municipalities the demo uses. The reference centroids are geographic
 # (Tampere's lies in rural Teisko), so homes and units sit at the centres where people live.
@@ -107,12 +107,7 @@ class Demo:
                 return name
 
 
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance, the formula of FORMATS.md."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+km_between = distance_km  # the one great-circle distance of FORMATS.md, from the allocator
 
 
 def birth_date_for_age(rng: random.Random, today: date, age: int) -> date:

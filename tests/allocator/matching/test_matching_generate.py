@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from allocator.data import load_municipalities
 from allocator.matching.api import solve_document
-from allocator.matching.generate import generate_problem, load_municipalities
+from allocator.matching.generate import generate_problem
 from allocator.matching.reader import read_problem
 from tests.allocator.matching.checker import check_result
 

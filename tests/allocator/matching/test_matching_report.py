@@ -7,9 +7,9 @@ import numpy as np
 from allocator.matching.api import allocate
 from allocator.matching.generate import generate_problem
 from allocator.matching.greedy import greedy_allocation
+from allocator.matching.occupancy import lex_better
 from allocator.matching.reader import read_problem
 from allocator.matching.report import compare_solution
-from allocator.matching.state import lex_better
 
 
 def test_optimum_is_at_least_as_good_as_greedy_and_stable() -> None:

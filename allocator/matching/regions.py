@@ -3,7 +3,8 @@
 CP-SAT on the whole round finds good bounds but, on one worker, its search for better
 allocations depends a lot on luck (measured: 0.15–3 % from the bound for different seeds on
 the same 1,000 × 400 round). Large-neighbourhood search made deterministic: a region is a
-set of units grown from a seed unit through the units its residents could also live in;
+set of units grown from a seed unit along where its residents would rather be (their place
+in the priced assignment of :mod:`allocator.matching.fit_bound`, which counts the hours);
 everyone housed in the region is re-placed within it by CP-SAT, exactly, while everyone
 else stays. Seeds are taken in a fixed order, worst-fitting units first, round after round,
 until a round improves nothing or the budget ends.
@@ -14,25 +15,30 @@ from __future__ import annotations
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
-from allocator.matching.pairmodel import Budget, PairModel
-from allocator.matching.side import SideConstraints
+from allocator.matching.pair_model import PairModel
+from allocator.matching.side_constraints import SideConstraints
+from allocator.matching.work_budget import FLOW_UNITS_PER_ARC, SCAN_UNITS_PER_PAIR, WorkBudget
 
 REGION_SIZES = (30, 45, 70, 100)  # applicants re-placed together; larger once smaller regions stop helping
 REGION_LIMIT = 0.3  # deterministic time per region
 CANDIDATES = 24  # applicants left out that one region tries to house, best-ranked first
 
 
-def improve_fit(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarray, budget: Budget,
-                share: float = 1.0) -> np.ndarray:
-    """Rounds over all seeds; a round that improves nothing moves on to larger regions."""
+def improve_fit(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarray, budget: WorkBudget,
+                wish: np.ndarray, share: float = 1.0) -> np.ndarray:
+    """Rounds over all seeds; a round that improves nothing moves on to larger regions.
+
+    ``wish``: per applicant, their pair in a good assignment that ignores some limits (the
+    priced assignment of :mod:`allocator.matching.fit_bound`); regions grow along it.
+    """
     pair_of = pair_of.copy()
     sizes = list(REGION_SIZES)
-    wish = _lp_wish(eligibility, side, pair_of >= 0)
     while sizes and not budget.exhausted(share):
         improved = False
         for seed in _seeds(eligibility, pair_of):
             if budget.exhausted(share):
                 break
+            budget.charge(len(pair_of) * 50 * SCAN_UNITS_PER_PAIR)  # growing the region in Python
             region = _region(eligibility, pair_of, seed, sizes[0], wish)
             better = _resolve_region(eligibility, side, pair_of, region, budget, share)
             if better is not None:
@@ -40,41 +46,6 @@ def improve_fit(eligibility: Eligibility, side: SideConstraints, pair_of: np.nda
         if not improved:
             sizes.pop(0)
     return pair_of
-
-
-def _lp_wish(eligibility: Eligibility, side: SideConstraints, housed: np.ndarray) -> np.ndarray:
-    """Each housed applicant's largest pair in the LP relaxation (hours kept, fractions allowed)."""
-    from ortools.linear_solver import pywraplp
-
-    pairs = np.flatnonzero(housed[eligibility.pairs.applicant])
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    x = [solver.NumVar(0.0, 1.0, "") for _ in range(len(pairs))]
-    applicant, place, unit = (eligibility.pairs.applicant[pairs], eligibility.pairs.place[pairs],
-                              eligibility.unit[pairs])
-    for keys, equal in ((applicant, True), (place, False)):
-        order = np.argsort(keys, kind="stable")
-        values, first = np.unique(keys[order], return_index=True)
-        for members in np.split(order, first[1:]):
-            expr = solver.Sum([x[k] for k in members.tolist()])
-            solver.Add(expr == 1 if equal else expr <= 1)
-    for u in side.hours.tolist():
-        members = np.flatnonzero(unit == u)
-        if len(members):
-            solver.Add(solver.Sum([int(side.need[applicant[k]]) * x[k] for k in members.tolist()])
-                       <= int(side.capacity[u]))
-    objective = solver.Objective()
-    for k, value in enumerate(eligibility.fit[pairs].tolist()):
-        objective.SetCoefficient(x[k], value)
-    objective.SetMaximization()
-    wish = np.full(len(housed), -1, dtype=np.int64)
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        return wish
-    values = np.array([v.solution_value() for v in x])
-    order = np.lexsort((-values, applicant))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = applicant[order][1:] != applicant[order][:-1]
-    wish[applicant[order][first]] = pairs[order][first]
-    return wish
 
 
 def _best_without_limits(eligibility: Eligibility, housed: np.ndarray) -> np.ndarray:
@@ -124,7 +95,7 @@ def _region(eligibility: Eligibility, pair_of: np.ndarray, seed: int, size: int,
     return region
 
 
-def _resolve_region(eligibility, side, pair_of: np.ndarray, region: set[int], budget: Budget, share: float):
+def _resolve_region(eligibility, side, pair_of: np.ndarray, region: set[int], budget: WorkBudget, share: float):
     """The region re-placed optimally, if that raises total fit; else None."""
     housed = np.flatnonzero(pair_of >= 0)
     inside = np.isin(eligibility.unit[pair_of[housed]], list(region))
@@ -145,7 +116,7 @@ def _resolve_region(eligibility, side, pair_of: np.ndarray, region: set[int], bu
     return result
 
 
-def improve_priority(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarray, budget: Budget,
+def improve_priority(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarray, budget: WorkBudget,
                      share: float = 1.0) -> np.ndarray:
     """Regions around the units wished for by those left out (highest priority first): can
     some of them be housed too, the region's residents re-placed within it? Each success makes
@@ -154,10 +125,12 @@ def improve_priority(eligibility: Eligibility, side: SideConstraints, pair_of: n
     improved = True
     while improved and not budget.exhausted(share):
         improved = False
+        budget.charge(len(eligibility.pairs) * FLOW_UNITS_PER_ARC)
         wish = _best_without_limits(eligibility, pair_of >= 0)
         for seed in _priority_seeds(eligibility, pair_of):
             if budget.exhausted(share):
                 break
+            budget.charge(len(pair_of) * 50 * SCAN_UNITS_PER_PAIR)
             region = _region(eligibility, pair_of, seed, REGION_SIZES[0], wish)
             better = _house_more(eligibility, side, pair_of, region, budget, share)
             if better is not None:
@@ -178,7 +151,7 @@ def _priority_seeds(eligibility: Eligibility, pair_of: np.ndarray) -> list[int]:
     return seeds
 
 
-def _house_more(eligibility, side, pair_of: np.ndarray, region: set[int], budget: Budget, share: float):
+def _house_more(eligibility, side, pair_of: np.ndarray, region: set[int], budget: WorkBudget, share: float):
     """Residents of the region stay housed in it; the best-ranked candidates who could live
     there are housed lexicographically (weights 2^(k-1-t)). The new allocation, or None."""
     units = list(region)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
-from allocator.matching.side import SideConstraints
+from allocator.matching.side_constraints import SideConstraints
 
 FREE = -1
 
@@ -29,10 +29,6 @@ class HoursBlock:
 class PartnerBlock:
     unit: int
     other: int  # applicant index already placed in the unit
-
-
-def housed_mask(pair_of: np.ndarray) -> np.ndarray:
-    return pair_of >= 0
 
 
 def lex_better(first: np.ndarray, second: np.ndarray) -> int:

@@ -8,33 +8,14 @@ seed and a limit in deterministic time, so that the same model always gives the 
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
-from allocator.matching.side import SideConstraints
-from allocator.matching.state import FREE
+from allocator.matching.occupancy import FREE
+from allocator.matching.side_constraints import SideConstraints
+from allocator.matching.work_budget import MODEL_UNITS_PER_VARIABLE, SOLVE_UNITS, WorkBudget
 
 SEED = 20261201
-
-
-class Budget:
-    """Solver time: CP-SAT deterministic units (what decisions depend on) and a wall-clock safety net."""
-
-    def __init__(self, deterministic: float, seconds: float):
-        self.deterministic = deterministic
-        self.deadline = time.monotonic() + seconds
-        self.spent = 0.0
-
-    def left(self, share: float = 1.0) -> float:
-        return max(0.0, self.deterministic * share - self.spent)
-
-    def wall_left(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
-
-    def exhausted(self, share: float = 1.0) -> bool:
-        return self.left(share) <= 0 or self.wall_left() <= 0
 
 
 class PairModel:
@@ -100,16 +81,18 @@ class PairModel:
         for variable, value in zip(self.x, chosen, strict=True):
             self.model.add_hint(variable, value)
 
-    def solve(self, budget: Budget, deterministic: float) -> tuple[str, np.ndarray]:
+    def solve(self, budget: WorkBudget, deterministic: float) -> tuple[str, np.ndarray]:
         """(status name, pair_of of the covered applicants; -1 elsewhere or without a solution)."""
         solver = self.cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = SEED
         solver.parameters.linearization_level = 2  # measured: far better bounds and fits on these models
         solver.parameters.max_deterministic_time = max(deterministic, 0.001)
-        solver.parameters.max_time_in_seconds = max(budget.wall_left(), 0.001)
+        solver.parameters.max_time_in_seconds = budget.solver_seconds()
+        budget.charge(SOLVE_UNITS + len(self.x) * MODEL_UNITS_PER_VARIABLE)
         status = solver.solve(self.model)
-        budget.spent += solver.deterministic_time
+        budget.charge(solver.deterministic_time)
+        budget.exhausted()  # records a cut by the clock, if the safety net stopped the solver
         pair_of = np.full(len(self.eligibility.problem.applicants), FREE, dtype=np.int64)
         name = solver.status_name(status)
         if name in ("OPTIMAL", "FEASIBLE"):

@@ -1,0 +1,197 @@
+"""The allocation when side constraints bind (unit support hours, not-with pairs): both stages.
+
+Without side constraints one min-cost flow gives FORMATS' optimum (:mod:`allocator.matching.flow`).
+With them the housable sets no longer form a matroid, so no weighted sum with reasonable
+numbers expresses "best by priority", and the two stages are solved in turn, each within its
+share of the run's deterministic budget (:mod:`allocator.matching.work_budget`):
+
+1. **Who is housed.** The incumbent starts as the better of greedy and the flow optimum
+   repaired to the limits, made stable. :mod:`allocator.matching.priority_proof` then proves,
+   applicant by applicant in priority order, that nobody left out could be housed together
+   with everyone decided before them, or houses them (a better set). If the budget ends or a
+   question stays unanswered, regions around the units wished for by those left out are
+   re-solved to house more of them (:func:`allocator.matching.regions.improve_priority`), and
+   the result says up to which applicant the set is proven.
+2. **Fit** for that set: a Lagrangian bound (:mod:`allocator.matching.fit_bound`), regions
+   re-solved exactly along the priced assignment (:mod:`allocator.matching.regions`), and on
+   rounds small enough CP-SAT on the whole set for a tighter bound. The gap is reported
+   against the smallest bound.
+
+The incumbent is kept stable (see :mod:`allocator.matching.greedy`) and never worse by
+priority than greedy, so FORMATS' promises for a ``FEASIBLE`` result hold wherever the
+budget ends. Every decision depends on the work units spent (CP-SAT with one worker and a
+fixed seed, flows and repairs counted), never on the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from allocator.matching.eligibility import Eligibility
+from allocator.matching.fit_bound import fit_bound
+from allocator.matching.flow import solve_allocation
+from allocator.matching.greedy import fill_in_order, greedy_allocation, stabilise
+from allocator.matching.occupancy import FREE, Occupancy, lex_better
+from allocator.matching.pair_model import PairModel
+from allocator.matching.priority_proof import PriorityProof, PriorityProver
+from allocator.matching.regions import improve_fit, improve_priority
+from allocator.matching.side_constraints import SideConstraints
+from allocator.matching.work_budget import FLOW_UNITS_PER_ARC, SCAN_UNITS_PER_PAIR, WorkBudget
+
+PRIORITY_SHARE = 0.3  # of the budget for stage 1 (its proof, then regions that house more)
+BOUND_SHARE = 0.15  # of what is left for stage 2, for the priced bound (fit_bound)
+REGION_SHARE = 0.75  # of what is left for stage 2, until the regions stop
+WHOLE_SET_VARIABLES = 40_000  # CP-SAT on the whole housed set only up to this many pair variables
+REPAIR_UNITS_PER_APPLICANT = 6e-5  # greedy filling and the stability repair loop over applicants in Python
+
+
+@dataclass(frozen=True)
+class ConstrainedOutcome:
+    pair_of: np.ndarray
+    priority: PriorityProof
+    fit_proven: bool
+    gap: float
+
+
+def feasible(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarray) -> bool:
+    """Does the allocation keep every unit's hours and not-with pairs (distinct places assumed)?"""
+    housed = np.flatnonzero(pair_of >= 0)
+    unit = eligibility.unit[pair_of[housed]]
+    load = np.bincount(unit, weights=side.need[housed], minlength=len(side.capacity))
+    if np.any(load > side.capacity):
+        return False
+    unit_of = dict(zip(housed.tolist(), unit.tolist(), strict=True))
+    return not any(unit_of.get(i, -1) == unit_of.get(j, -2) for i, j, _ in side.meetings)
+
+
+def flow_pair_of(eligibility: Eligibility, among: np.ndarray | None = None,
+                 unit_limit: np.ndarray | None = None, budget: WorkBudget | None = None) -> np.ndarray:
+    if budget is not None:
+        arcs = len(eligibility.pairs) if among is None else int(among[eligibility.pairs.applicant].sum())
+        budget.charge(arcs * FLOW_UNITS_PER_ARC)
+    chosen = solve_allocation(eligibility, among, unit_limit)
+    pair_of = np.full(len(eligibility.problem.applicants), FREE, dtype=np.int64)
+    pair_of[eligibility.pairs.applicant[chosen]] = chosen
+    return pair_of
+
+
+def solve_constrained(eligibility: Eligibility, side: SideConstraints, budget: WorkBudget) -> ConstrainedOutcome:
+    """Both stages within ``budget`` (see :mod:`allocator.matching.work_budget`)."""
+    budget.stage = "relaxation"
+    relaxed = flow_pair_of(eligibility, budget=budget)
+    if feasible(eligibility, side, relaxed):
+        applicants = len(eligibility.problem.applicants)
+        return ConstrainedOutcome(relaxed, PriorityProof(True, applicants, 0, None), True, 0.0)
+    return Search(eligibility, side, budget).run(relaxed)
+
+
+class Search:
+    def __init__(self, eligibility: Eligibility, side: SideConstraints, budget: WorkBudget):
+        self.eligibility, self.side, self.budget = eligibility, side, budget
+        self.applicants = len(eligibility.problem.applicants)
+
+    def run(self, relaxed: np.ndarray) -> ConstrainedOutcome:
+        self.budget.stage = "priority"
+        incumbent = self.settled(greedy_allocation(self.eligibility, self.side))
+        if not self.budget.exhausted(PRIORITY_SHARE):
+            incumbent = self.better(self.settled(relaxed, keep=True), incumbent)
+        prover = PriorityProver(self.eligibility, self.side, self.budget, self.settled)
+        incumbent, proof = prover.run(incumbent, PRIORITY_SHARE)
+        if not proof.proven and not self.budget.exhausted(PRIORITY_SHARE):
+            incumbent = improve_priority(self.eligibility, self.side, incumbent, self.budget, PRIORITY_SHARE)
+            incumbent = self.settled(incumbent)
+        self.budget.stage = "fit"
+        incumbent, fit_proven, gap = self.best_fit(incumbent)
+        return ConstrainedOutcome(incumbent, proof, fit_proven, gap)
+
+    # -- incumbents -------------------------------------------------------------------------
+
+    def settled(self, pair_of: np.ndarray, keep: bool = False, after: int = 0) -> np.ndarray:
+        """Made feasible (with ``keep``: what fits of it, in priority order), filled and stable."""
+        self.budget.charge(self.applicants * REPAIR_UNITS_PER_APPLICANT + len(self.eligibility.pairs)
+                           * SCAN_UNITS_PER_PAIR * 10)
+        occupancy = Occupancy(self.eligibility, self.side, np.full(self.applicants, FREE) if keep else pair_of)
+        if keep:
+            for applicant in np.flatnonzero(pair_of >= 0).tolist():
+                if not occupancy.blocks(applicant, int(pair_of[applicant])):
+                    occupancy.move_in(applicant, int(pair_of[applicant]))
+        fill_in_order(occupancy, range(after, self.applicants))
+        stabilise(occupancy)
+        return occupancy.pair_of
+
+    @staticmethod
+    def better(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """The allocation whose housed set is better by priority (the first on a tie)."""
+        return second if lex_better(second >= 0, first >= 0) > 0 else first
+
+    # -- stage 2 -----------------------------------------------------------------------------------
+
+    def best_fit(self, incumbent: np.ndarray) -> tuple[np.ndarray, bool, float]:
+        """Stage 2 for the housed set of ``incumbent``: (allocation, proven, gap).
+
+        The priced bound (:mod:`allocator.matching.fit_bound`) first; then regions re-solved
+        exactly raise the fit (:mod:`allocator.matching.regions`) — moving people can free a
+        unit's hours so that someone left out now fits, and the repair then houses them (a
+        better set) before the regions go on; last, on rounds small enough, CP-SAT on the
+        whole set for a tighter bound (and maybe a better allocation, taken only if it leaves
+        the set stable). CP-SAT alone on one worker improved the fit only by luck (measured).
+        """
+        relaxed = flow_pair_of(self.eligibility, incumbent >= 0, budget=self.budget)
+        if feasible(self.eligibility, self.side, relaxed) and not self.unstable(relaxed):
+            return relaxed, True, 0.0
+        spent, left = self.budget.spent, self.budget.left()
+        priced = self.priced(incumbent, spent + left * BOUND_SHARE)
+        incumbent = self.regions_until(incumbent, priced.wish, spent + left * REGION_SHARE)
+        bound = min(self.total_fit(relaxed), priced.bound)
+        if np.any((incumbent >= 0) != (relaxed >= 0)):
+            # The repair housed someone more (a better set): the bounds were for the old set.
+            bound = min(self.total_fit(flow_pair_of(self.eligibility, incumbent >= 0, budget=self.budget)),
+                        self.priced(incumbent, spent + left * (REGION_SHARE + 0.05)).bound)
+        members = int((self.eligibility.starts()[1:] - self.eligibility.starts()[:-1])[incumbent >= 0].sum())
+        proven = False
+        if members <= WHOLE_SET_VARIABLES and self.total_fit(incumbent) < bound:
+            incumbent, proven, whole_bound = self.whole_set(incumbent, spent + left)
+            bound = min(bound, whole_bound)
+        fit = self.total_fit(incumbent)
+        if proven or fit >= bound:
+            return incumbent, True, 0.0
+        return incumbent, False, (bound - fit) / max(1, abs(bound))
+
+    def priced(self, incumbent: np.ndarray, until: float):
+        share = until / max(self.budget.units, 1e-9)
+        return fit_bound(self.eligibility, self.side, incumbent >= 0, self.total_fit(incumbent), self.budget, share)
+
+    def whole_set(self, incumbent: np.ndarray, until: float) -> tuple[np.ndarray, bool, int]:
+        """CP-SAT on the whole housed set until ``until`` units are spent: (allocation, proven, bound)."""
+        members = np.flatnonzero(incumbent >= 0).tolist()
+        model = PairModel(self.eligibility, self.side, members, forced=set(members))
+        model.maximize_fit()
+        model.hint(incumbent)
+        status, solved = model.solve(self.budget, max(0.0, until - self.budget.spent))
+        proven = False
+        if status in ("OPTIMAL", "FEASIBLE") and self.total_fit(solved) >= self.total_fit(incumbent) \
+                and not self.unstable(solved):
+            incumbent, proven = solved, status == "OPTIMAL"
+        bound = np.iinfo(np.int64).max if model.bound is None else int(np.floor(model.bound + 1e-6))
+        return incumbent, proven, bound
+
+    def regions_until(self, incumbent: np.ndarray, wish: np.ndarray, until: float) -> np.ndarray:
+        """Regions re-solved (and the repair, when they free room) until ``until`` units are spent."""
+        share = until / max(self.budget.units, 1e-9)
+        while True:
+            incumbent = improve_fit(self.eligibility, self.side, incumbent, self.budget, wish, share=share)
+            occupancy = Occupancy(self.eligibility, self.side, incumbent)
+            self.budget.charge(self.applicants * REPAIR_UNITS_PER_APPLICANT)
+            if not stabilise(occupancy):
+                return incumbent
+            incumbent = occupancy.pair_of
+
+    def unstable(self, pair_of: np.ndarray) -> bool:
+        """Could someone left out take a free place or a lower-ranked applicant's place?"""
+        self.budget.charge(self.applicants * REPAIR_UNITS_PER_APPLICANT)
+        return stabilise(Occupancy(self.eligibility, self.side, pair_of))
+
+    def total_fit(self, pair_of: np.ndarray) -> int:
+        return int(self.eligibility.fit[pair_of[pair_of >= 0]].sum())

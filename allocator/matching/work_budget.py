@@ -1,0 +1,89 @@
+"""The deterministic budget of one allocation run: what decides when the search stops.
+
+A coordinator's time limit (``--time-limit S``, or the round's limit in the app) must bound
+the whole run, and the same file with the same limit must give the same result. So the
+limit is turned into a budget of *work units* once, before anything is solved, and every
+piece of work is charged in those units: CP-SAT's own deterministic time, and for our code
+(flows, LPs, greedy and repairs, building models) a count of what it touches (arcs, pairs,
+variables) times a measured cost. Decisions depend only on the units spent, never on the
+clock, so two runs of the same file and limit stop at exactly the same point.
+
+How many units a second of limit buys (:data:`UNITS_PER_SECOND`) was measured on this
+project's 2-core machine while other engineers' work kept both cores busy (load average
+4–8): a unit then cost up to about 3 s of wall clock, so a quarter of a unit a second
+leaves the margin the promise needs (60 s and a round of 5,000 × 2,000 give 15 units, of
+which about 1.6 go to reading, eligibility, explanations and writing). The clock is only a safety
+net: if an overloaded machine is slower still, the stage running when the limit is near
+stops early, and the result says so (it is then still valid, but a re-run may differ).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+UNITS_PER_SECOND = 0.25
+"""Work units per second of time limit (see the module docstring for how it was measured)."""
+CLOCK_MARGIN = 0.05
+"""Share of the limit kept back from the safety net, for explanations and writing the result."""
+
+FLOW_UNITS_PER_ARC = 1.2e-6  # a min-cost flow, arcs built with NumPy (0.6–0.8 s for 640k arcs)
+MODEL_UNITS_PER_VARIABLE = 2.5e-5  # building a CP-SAT model in Python, per pair variable
+SOLVE_UNITS = 0.01  # starting one CP-SAT solve (copying the model, presolve), whatever its size
+QUESTION_UNITS_PER_VARIABLE = 8e-5  # building a stage-1 question (its Python loops), per pair variable
+SCAN_UNITS_PER_PAIR = 4e-8  # one vectorised pass over the eligible pairs (greedy, repairs, checks)
+FIXED_UNITS_PER_PAIR = 1.5e-6  # reading, eligibility, explanations and writing, per eligible pair
+FIXED_UNITS_PER_APPLICANT = 1e-4  # the same, per applicant
+
+
+def reserved_units(pairs: int, applicants: int) -> float:
+    """Units the work outside the search takes (reading to writing), from the round's size."""
+    return 0.1 + pairs * FIXED_UNITS_PER_PAIR + applicants * FIXED_UNITS_PER_APPLICANT
+
+
+class WorkBudget:
+    """Units to spend, units spent, and which stage the budget (or the clock) cut.
+
+    ``deadline`` is the safety net on ``clock`` (``time.monotonic`` by default; tests pass
+    their own clock to show that it does not decide anything while the budget lasts).
+    """
+
+    def __init__(self, units: float, deadline: float | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.units = max(0.0, units)
+        self.spent = 0.0
+        self.deadline = deadline
+        self.clock = clock
+        self.stage = "start"
+        self.cut: dict[str, str] = {}  # stage → "budget" or "clock"
+
+    def charge(self, units: float) -> None:
+        self.spent += units
+
+    def left(self, share: float = 1.0) -> float:
+        """Units left before ``share`` of the whole budget is spent."""
+        return max(0.0, self.units * share - self.spent)
+
+    def wall_left(self) -> float:
+        return float("inf") if self.deadline is None else max(0.0, self.deadline - self.clock())
+
+    def solver_seconds(self) -> float:
+        """CP-SAT's own wall-clock limit: what the safety net leaves (none under a test's clock,
+        which CP-SAT cannot see)."""
+        if self.clock is not time.monotonic:
+            return 1e6
+        return max(0.001, min(self.wall_left(), 1e6))
+
+    def exhausted(self, share: float = 1.0) -> bool:
+        """Is ``share`` of the budget spent (or the clock out)? Records the cut for the stage."""
+        if self.left(share) <= 0:
+            self.cut.setdefault(self.stage, "budget")
+            return True
+        if self.wall_left() <= 0:
+            self.cut[self.stage] = "clock"
+            return True
+        return False
+
+    @property
+    def clock_decided(self) -> bool:
+        return "clock" in self.cut.values()
