@@ -77,10 +77,24 @@ def _load_user(token: str):
 def _register_web(app: Flask) -> None:
     from housing import audit
     from housing.auth.permissions import enforce
-    from housing.web import admin, applications, auth, errors, main, security, units, waitlist, young_people
+    from housing.web import (
+        admin,
+        applications,
+        auth,
+        errors,
+        main,
+        moves,
+        offers,
+        rounds,
+        security,
+        units,
+        waitlist,
+        young_people,
+    )
     from housing.web.templating import install_template_helpers
 
-    for blueprint in (main.bp, auth.bp, admin.bp, units.bp, young_people.bp, applications.bp, waitlist.bp):
+    for blueprint in (main.bp, auth.bp, admin.bp, units.bp, young_people.bp, applications.bp, waitlist.bp,
+                      rounds.bp, offers.bp, moves.bp):
         app.register_blueprint(blueprint)
     app.before_request(security.enforce_session_limits)
     app.before_request(enforce)

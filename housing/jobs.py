@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 # kind → "module:function". Each area adds its own line.
 HANDLERS: dict[str, str] = {
     "selftest": "housing.jobs:selftest_handler",
+    "allocation_round": "housing.services.rounds:run_round_job",
+    "allocation_rerun": "housing.services.rounds:rerun_job",
 }
 
 STEP_LABELS = {

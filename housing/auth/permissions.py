@@ -33,16 +33,24 @@ KEEP_CLIENT_RECORDS = READ_RESIDENTS | {
 # Housing applications: the responsible worker applies, the county's coordinator reviews.
 HANDLE_APPLICATIONS = frozenset({"application.list", "application.view", "application.edit", "application.sheet"})
 
+# Rounds, offers and moves: the coordinator allocates and approves, the social worker records
+# the young person's answer, the unit records who moves in and out.
+ALLOCATE = frozenset({"round.view", "round.run", "round.decide", "policy.edit"})
+ANSWER_OFFERS = frozenset({"offer.view", "offer.respond"})
+UNIT_MOVES = frozenset({"moves.view", "tenancy.view", "tenancy.move_in"})
+
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # Administrators never open client records: they manage accounts and answer
-    # data-protection requests from the audit log.
-    Role.ADMIN: frozenset({"dashboard.view", "user.manage", "audit.search", "audit.person_report"}),
-    Role.COORDINATOR: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | {
-        "unit.create", "unit.edit", "place.edit", "application.review", "waitlist.view", "waitlist.export"},
-    Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | {
-        "audit.person_report", "application.create", "application.submit"},
-    Role.UNIT_MANAGER: READ_RESIDENTS,
-    Role.UNIT_STAFF: READ_RESIDENTS,
+    # data-protection requests from the audit log (and keep the counties' policies).
+    Role.ADMIN: frozenset({"dashboard.view", "user.manage", "audit.search", "audit.person_report", "policy.edit"}),
+    Role.COORDINATOR: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | ALLOCATE | ANSWER_OFFERS | UNIT_MOVES | {
+        "unit.create", "unit.edit", "place.edit", "application.review", "waitlist.view", "waitlist.export",
+        "tenancy.move_out", "tenancy.register", "move.decide"},
+    Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | ANSWER_OFFERS | {
+        "audit.person_report", "application.create", "application.submit", "tenancy.view", "tenancy.move_out",
+        "move.request_transfer"},
+    Role.UNIT_MANAGER: READ_RESIDENTS | UNIT_MOVES | {"tenancy.move_out", "move.request_transfer"},
+    Role.UNIT_STAFF: READ_RESIDENTS | UNIT_MOVES,
 }
 
 
