@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -232,7 +232,7 @@ def rerun_job(round_id: int, *, job: BackgroundJob, progress: Callable[[str], No
     db.session.flush()
 
 
-def close_round(actor: User, round_: AllocationRound) -> None:
+def close_round(actor: User, round_: AllocationRound, at: datetime | None = None) -> None:
     """Every proposed match has its decision: the round is over (its offers live on)."""
     if round_.status != RoundStatus.DONE:
         raise RuleViolation(_l("Only a round with its proposals ready can be closed."))
@@ -241,7 +241,7 @@ def close_round(actor: User, round_: AllocationRound) -> None:
         Proposal.decision == ProposalDecision.PENDING).limit(1))
     if undecided is not None:
         raise RuleViolation(_l("Some proposed matches still wait for a decision: approve or reject them first."))
-    round_.status, round_.closed_at, round_.closed_by_id = RoundStatus.CLOSED, utcnow(), actor.id
+    round_.status, round_.closed_at, round_.closed_by_id = RoundStatus.CLOSED, at or utcnow(), actor.id
     db.session.flush()
     audit.record(audit.Action.UPDATE, object_type="allocation_round", object_id=round_.id, user=actor,
                  detail={"step": "closed"})
