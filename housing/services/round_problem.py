@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from housing import rules
 from housing.extensions import db
@@ -119,7 +119,7 @@ def build_problem(spec: RoundInput) -> dict[str, Any]:
     unit_ids = sorted({unit_id for _, unit_id, _, _ in places})
     residents = _residents(unit_ids, spec.free_by)
     applicants = _applicants(spec)
-    _add_not_with(applicants, residents)
+    _add_not_with(applicants, residents, waitlisted_by(spec.county_id, spec.as_of, spec.application_ids))
     locations = _unit_locations(unit_ids)
     return {
         "format": FORMAT,
@@ -241,16 +241,19 @@ def _applicant_fields(row: Any, as_of: date, locations: list[dict[str, float]]) 
     }
 
 
-def _add_not_with(applicants: list[_Applicant], residents: Residents) -> None:
+def _add_not_with(applicants: list[_Applicant], residents: Residents, chosen: Any) -> None:
     """Each application's named people, as applicant ids of this round or resident ids; and a
-    resident whose own application named an applicant keeps them apart too."""
+    resident whose own application named an applicant keeps them apart too. ``chosen`` is the
+    query of the round's application ids (a subquery: thousands of ids bound one by one cost
+    more than the query)."""
     by_person = {a.person_id: a for a in applicants}
     by_application = {a.application_id: a for a in applicants}
     if not applicants:
         return
+    ids = chosen.order_by(None).subquery()
     named = db.session.execute(
         select(application_not_with.c.application_id, application_not_with.c.young_person_id)
-        .where(application_not_with.c.application_id.in_(list(by_application)))
+        .where(application_not_with.c.application_id.in_(select(ids.c.id)))
     ).all()
     for application_id, person_id in named:
         applicant = by_application[application_id]
@@ -266,8 +269,8 @@ def _add_residents_naming(by_person: dict[int, _Applicant], resident_ids: set[in
     rows = db.session.execute(
         select(Application.young_person_id, application_not_with.c.young_person_id)
         .join(application_not_with, application_not_with.c.application_id == Application.id)
-        .where(Application.young_person_id.in_(resident_ids),
-               and_(application_not_with.c.young_person_id.in_(list(by_person))))
+        .where(Application.young_person_id.in_(resident_ids))
     ).all()
-    for resident_id, applicant_person_id in rows:
-        by_person[applicant_person_id].not_with.add(resident_code(resident_id))
+    for resident_id, named_person_id in rows:
+        if named_person_id in by_person:
+            by_person[named_person_id].not_with.add(resident_code(resident_id))

@@ -190,8 +190,10 @@ def _store(round_: AllocationRound, problem: dict[str, Any], result: dict[str, A
     rows = []
     for rank, applicant in enumerate(problem["applicants"], start=1):
         code = applicant["id"]
+        # Every row has every key, so the rows go in a few multi-row INSERTs (a thousand at a time).
         row = {"round_id": round_.id, "application_id": round_problem.number_of(code), "priority_rank": rank,
-               "decision": ProposalDecision.PENDING}
+               "decision": ProposalDecision.PENDING.value, "place_id": None, "fit": None, "parts": None,
+               "wish_rank": None, "km": None, "reason": None, "detail": None, "facts": None}
         entry = assigned.get(code)
         if entry is not None:
             match = analysis.match(int(pair_of[analysis.priority(code)]))
@@ -202,7 +204,7 @@ def _store(round_: AllocationRound, problem: dict[str, Any], result: dict[str, A
                        facts=explanations[code]["facts"])
         rows.append(row)
     if rows:
-        db.session.execute(insert(Proposal), rows)
+        db.session.execute(insert(Proposal.__table__), rows)
     db.session.flush()
     audit.record(audit.Action.UPDATE, object_type="allocation_round", object_id=round_.id,
                  detail={"step": "solved", "status": result["status"], "housed": len(assigned),
