@@ -21,7 +21,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func, or_, select
 
@@ -43,7 +42,6 @@ from housing.models import (
 from housing.services.waitlist import PRIORITY_ORDER, applicant_id
 
 FORMAT = "housing-allocation/1"
-LOCAL_TIME = ZoneInfo("Europe/Helsinki")
 ID_DIGITS = 9
 
 
@@ -85,7 +83,8 @@ def places_free_by(county_id: str, free_by: date, place_ids: list[int] | None = 
 
 
 def end_of_day(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TIME)
+    """The moment a day ends on this server's clock, the clock ``date.today()`` reads too."""
+    return datetime.combine(day + timedelta(days=1), time(0)).astimezone()
 
 
 def waitlisted_by(county_id: str, as_of: date, application_ids: list[int] | None = None) -> Any:
