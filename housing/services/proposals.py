@@ -107,21 +107,33 @@ def reject(actor: User, proposal: Proposal, reason: str, at: datetime | None = N
 
 def override(actor: User, proposal: Proposal, place_id: int | None, reason: str, today: date,
              confirmed: bool = False, analysis: Analysis | None = None, at: datetime | None = None) -> Offer:
-    """Offer another place of the round instead, with a reason (also to someone left out)."""
+    """Offer another place of the round instead, with a reason (also to someone left out). A
+    place proposed to someone else who could take this one's place in turn is a swap: both
+    get the other's place, each decision with the reason."""
     _check_decidable(actor, proposal)
     if not (reason or "").strip():
         raise RuleViolation(_l("Say why another place is offered."), field="reason")
     analysis = analysis or Analysis(proposal.round.problem)
-    place, passed_over = check_override(proposal, place_id, analysis)
+    change = check_override(proposal, place_id, analysis)
+    passed_over = change.passed_over + change.swap_passed_over
     if passed_over and not confirmed:
         raise NeedsConfirmation(_l(
             "This place goes to them ahead of %(count)d applicants ranked higher who could have had it. "
             "Confirm that you decide so, and say why in the reason.", count=len(passed_over)), passed_over)
-    offer = _offer(actor, proposal, place, today, at)
+    old_place = proposal.place
+    offer = _offer(actor, proposal, change.place, today, at)
+    _override(actor, proposal, change.place, change.passed_over, reason, at)
+    if change.swap_with is not None:
+        _offer(actor, change.swap_with, old_place, today, at)
+        _override(actor, change.swap_with, old_place, change.swap_passed_over, reason, at)
+    return offer
+
+
+def _override(actor: User, proposal: Proposal, place: Place, passed_over: list[Proposal], reason: str,
+              at: datetime | None) -> None:
     proposal.override_place_id = place.id
     proposal.passed_over = [p.application_id for p in passed_over] or None
     _decide(actor, proposal, Decision.OVERRIDDEN, reason.strip(), at)
-    return offer
 
 
 def _decide(actor: User, proposal: Proposal, decision: Decision, reason: str | None, at: datetime | None) -> None:
@@ -148,9 +160,17 @@ def holders(round_: AllocationRound) -> dict[int, Proposal]:
     return held
 
 
-def check_override(proposal: Proposal, place_id: int | None, analysis: Analysis) -> tuple[Place, list[Proposal]]:
-    """The place, if it may be offered instead; and who ranked higher could have had it."""
-    round_ = proposal.round
+@dataclass
+class Change:
+    place: Place
+    passed_over: list[Proposal]
+    swap_with: Proposal | None = None  # the holder of the place, who gets this one's place instead
+    swap_passed_over: list[Proposal] = field(default_factory=list)
+
+
+def check_override(proposal: Proposal, place_id: int | None, analysis: Analysis) -> Change:
+    """The place, if it may be offered instead; a swap, if its holder takes this one's place;
+    and who ranked higher could have had either place but is left without one."""
     code = applicant_id(proposal.application_id)
     place = db.session.get(Place, place_id) if place_id else None
     if place is None or round_problem.place_code(place.id) not in analysis.place_index:
@@ -160,14 +180,31 @@ def check_override(proposal: Proposal, place_id: int | None, analysis: Analysis)
     if analysis.pair(code, round_problem.place_code(place.id)) is None:
         raise RuleViolation(_l("The place does not suit them under the allocation rules: %(why)s.",
                                why=why_not_eligible(analysis, code, place.id)), field="place_id")
-    held = holders(round_)
+    held = holders(proposal.round)
     holder = held.get(place.id)
+    swap = None
     if holder is not None and holder.id != proposal.id:
-        raise RuleViolation(_l("The place is proposed to number %(number)d of the round. Reject that proposal "
-                               "first if the place should go to this applicant.", number=holder.priority_rank),
-                            field="place_id")
-    _check_unit_limits(proposal, place, held, analysis)
-    return place, _passed_over(proposal, place, held, analysis)
+        if not _swappable(proposal, holder, analysis):
+            raise RuleViolation(_l("The place is proposed to number %(number)d of the round, who cannot take this "
+                                   "one's place instead. Reject that proposal first if the place should go to this "
+                                   "applicant.", number=holder.priority_rank), field="place_id")
+        swap = holder
+    after = {pid: p for pid, p in held.items() if p.id != proposal.id}
+    if swap is not None:
+        after[proposal.place_id] = swap
+    after[place.id] = proposal
+    _check_unit_limits(after, place, proposal, analysis)
+    if swap is not None:
+        _check_unit_limits(after, proposal.place, swap, analysis)
+    return Change(place, _passed_over(proposal, place, after, analysis), swap,
+                  _passed_over(swap, proposal.place, after, analysis) if swap is not None else [])
+
+
+def _swappable(proposal: Proposal, holder: Proposal, analysis: Analysis) -> bool:
+    """The holder's proposal is still open and this one's proposed place suits them."""
+    return (holder.decision == Decision.PENDING and proposal.place_id is not None
+            and analysis.pair(applicant_id(holder.application_id),
+                              round_problem.place_code(proposal.place_id)) is not None)
 
 
 def why_not_eligible(analysis: Analysis, applicant: str, place_id: int) -> str:
@@ -179,28 +216,28 @@ def why_not_eligible(analysis: Analysis, applicant: str, place_id: int) -> str:
     return ", ".join(vocabulary.label(vocabulary.ELIGIBILITY_RULES, name) for name in failed)
 
 
-def _check_unit_limits(proposal: Proposal, place: Place, held: dict[int, Proposal], analysis: Analysis) -> None:
-    """The unit's free support hours and not-with pairs, with everyone else housed there in the round."""
+def _check_unit_limits(after: dict[int, Proposal], place: Place, newcomer: Proposal, analysis: Analysis) -> None:
+    """The unit's free support hours and not-with pairs, with everyone the round's decisions
+    would house there (``after``: place id → proposal)."""
     problem = analysis.problem
     unit = problem.units[problem.unit_index[round_problem.unit_code(place.unit_id)]]
-    me = problem.applicants[analysis.priority(applicant_id(proposal.application_id))]
     places = {p.id: p.unit for p in problem.places}
+    me = problem.applicants[analysis.priority(applicant_id(newcomer.application_id))]
     others = [problem.applicants[analysis.priority(applicant_id(other.application_id))]
-              for pid, other in held.items() if other.id != proposal.id
+              for pid, other in after.items() if other.id != newcomer.id
               and places.get(round_problem.place_code(pid)) == unit.id]
     if unit.support_hours is not None and me.support_hours + sum(o.support_hours for o in others) > unit.support_hours:
         raise RuleViolation(_l("The unit's free support hours would run out: %(free)d hours a week are left for "
                                "the round, and this needs %(need)d more.",
                                free=unit.support_hours - sum(o.support_hours for o in others), need=me.support_hours),
                             field="place_id")
-    apart = [o for o in others if o.id in me.not_with or me.id in o.not_with]
-    if apart:
+    if any(o.id in me.not_with or me.id in o.not_with for o in others):
         raise RuleViolation(_l("Someone they must not live with would live in the same unit."), field="place_id")
 
 
-def _passed_over(proposal: Proposal, place: Place, held: dict[int, Proposal], analysis: Analysis) -> list[Proposal]:
+def _passed_over(proposal: Proposal, place: Place, after: dict[int, Proposal], analysis: Analysis) -> list[Proposal]:
     """Applicants ranked higher, eligible for the place, whom the round's decisions leave without a place."""
-    housed = {p.id for p in held.values()}
+    housed = {p.id for p in after.values()}
     eligible = set(analysis.eligible_applicants(round_problem.place_code(place.id)))
     return [other for other in proposal.round.proposals
             if other.priority_rank < proposal.priority_rank and other.id not in housed

@@ -39,7 +39,7 @@ class RoundForm(WeightsMixin, FlaskForm):
     as_of = DateField(_l("As-of day"), validators=[DataRequired(_l("Choose the day of the round."))])
     free_by = DateField(_l("Places free by"), validators=[DataRequired(_l("Choose a day."))])
     place_ids = MultiCheckboxField(_l("Places that take part"), coerce=int, choices=[])
-    applications = RadioField(_l("Applications"), default="all", choices=options([
+    applications = RadioField(_l("Which applications take part"), default="all", choices=options([
         ("all", _l("Everyone on the waiting list on the as-of day")), ("chosen", _l("Only those chosen below"))]))
     application_ids = MultiCheckboxField(_l("Applications chosen"), coerce=int, choices=[])
     time_limit = IntegerField(_l("Time limit for the solver (seconds)"), default=30,

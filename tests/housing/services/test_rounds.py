@@ -15,6 +15,7 @@ from housing.models import (
     AllocationRound,
     ApplicationStatus,
     JobStatus,
+    Offer,
     OfferStatus,
     Proposal,
     ProposalDecision,
@@ -410,3 +411,23 @@ def test_a_past_as_of_day_takes_the_waiting_list_of_that_day(small_round):
     db.session.commit()
     solved = run_round(coordinator)
     assert applicant_id(waiting[2].id) not in {a["id"] for a in solved.problem["applicants"]}
+
+
+def test_two_proposed_applicants_can_swap_places_with_one_reason(county):
+    coordinator, worker = county
+    near, far = make_unit("PI", name="Lähellä"), make_unit("PI", name="Kauempana", lat=61.45, lon=23.85)
+    here, there = make_place(near, label="H1"), make_place(far, label="K1")
+    first = _waiting(worker, coordinator, need_since=TODAY - timedelta(days=20))
+    second = _waiting(worker, coordinator, need_since=TODAY - timedelta(days=10))
+    db.session.commit()
+    solved = run_round(coordinator)
+    mine = next(p for p in solved.proposals if p.application_id == first.id)
+    theirs = next(p for p in solved.proposals if p.application_id == second.id)
+    other = there if mine.place_id == here.id else here
+    assert theirs.place_id == other.id
+    proposals.override(coordinator, mine, other.id, "Vaihto: koulumatka ja tukiverkosto.", TODAY)
+    db.session.commit()
+    assert (mine.decision, mine.override_place_id) == (ProposalDecision.OVERRIDDEN, other.id)
+    assert (theirs.decision, theirs.override_place_id) == (ProposalDecision.OVERRIDDEN, mine.place_id)
+    assert mine.passed_over is None and theirs.passed_over is None
+    assert {o.place_id for o in db.session.scalars(select(Offer))} == {here.id, there.id}
