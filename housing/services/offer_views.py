@@ -76,7 +76,7 @@ class DecisionDocument:
     policy: AllocationPolicy
     review_days: int
     received_after_days: int
-    sources: tuple[str, ...]
+    acts: dict[str, str]
     urgent_35: bool
 
 
@@ -98,7 +98,7 @@ def decision_document(offer: Offer) -> DecisionDocument:
         override_reason=proposal.decision_reason if overridden else None,
         policy=allocation_policy.policy_for(county.id),
         review_days=rules.REVIEW_PERIOD.days, received_after_days=rules.LETTER_DEEMED_RECEIVED.days,
-        sources=rules.REVIEW_SOURCES, urgent_35=person.housing_lack_recorded_on is not None,
+        acts=rules.REVIEW_ACTS, urgent_35=person.housing_lack_recorded_on is not None,
     )
 
 

@@ -83,10 +83,12 @@ def _check_answerable(actor: User, offer: Offer) -> None:
                                "record the answer."))
 
 
-def accept(actor: User, offer: Offer, move_in: date | None, at: datetime | None = None) -> Tenancy:
-    """The young person takes the place: a planned tenancy from the day they move in."""
+def accept(actor: User, offer: Offer, move_in: date | None, at: datetime | None = None,
+           today: date | None = None) -> Tenancy:
+    """The young person takes the place: a planned tenancy from the day they move in (by
+    default the first day the place is free, and not before today)."""
     _check_answerable(actor, offer)
-    move_in = move_in or offer.move_in_on
+    move_in = move_in or max(offer.move_in_on, today or date.today())
     if move_in is None or move_in < offer.move_in_on:
         raise RuleViolation(_l("The place is free from %(day)s: choose that day or a later one.",
                                day=offer.move_in_on.strftime("%d.%m.%Y")), field="move_in")

@@ -125,7 +125,9 @@ def override(actor: User, proposal: Proposal, place_id: int | None, reason: str,
     _override(actor, proposal, change.place, change.passed_over, reason, at)
     if change.swap_with is not None:
         _offer(actor, change.swap_with, old_place, today, at)
-        _override(actor, change.swap_with, old_place, change.swap_passed_over, reason, at)
+        swapped = str(_l("Swapped with number %(number)d: %(reason)s", number=proposal.priority_rank,
+                         reason=reason.strip()))
+        _override(actor, change.swap_with, old_place, change.swap_passed_over, swapped, at)
     return offer
 
 

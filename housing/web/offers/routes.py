@@ -25,7 +25,7 @@ DECISION_LANGUAGES = ("fi", "sv", "en")
 def _page(offer_id: int, accept: AcceptForm | None = None, decline: DeclineForm | None = None, status: int = 200):
     offer = offers.get_offer(current_user, offer_id)
     view = offer_views.view_offer(offer, date.today())
-    accept = accept or AcceptForm(formdata=None, move_in=offer.move_in_on)
+    accept = accept or AcceptForm(formdata=None, move_in=max(offer.move_in_on, date.today()))
     decline = decline or DeclineForm(formdata=None)
     return rendered_and_committed("offers/detail.html", v=view, accept=accept, decline=decline), status
 
