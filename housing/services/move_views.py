@@ -215,8 +215,9 @@ def view_tenancy(user: User, tenancy: Tenancy) -> TenancyView:
     return TenancyView(
         tenancy=tenancy, person=tenancy.young_person, place=tenancy.place, requests=requests, next_tenancy=following,
         may_move_in=not tenancy.moved_in and moves.may_record_move_in(user, tenancy),
-        may_move_out=tenancy.moved_in and tenancy.actual_move_out is None and moves.may_record_move_out(user, tenancy),
+        may_move_out=tenancy.moved_in and tenancy.actual_move_out is None and tenancy.end_code != "transfer"
+        and moves.may_record_move_out(user, tenancy),
         may_request_transfer=tenancy.moved_in and pending is None and tenancy.actual_move_out is None
-        and moves.may_request_transfer(user, tenancy),
+        and tenancy.end_code != "transfer" and moves.may_request_transfer(user, tenancy),
         pending_transfer=pending if user.role == Role.COORDINATOR else None,
     )

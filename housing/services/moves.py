@@ -103,6 +103,9 @@ def record_move_out(actor: User, tenancy: Tenancy, day: date, code: str, text: s
         raise RuleViolation(_l("The young person has not moved in yet."))
     if tenancy.actual_move_out is not None:
         raise RuleViolation(_l("The move-out has already been recorded."))
+    if tenancy.end_code == "transfer":
+        raise RuleViolation(_l("The tenancy ends with a transfer on %(day)s.",
+                               day=tenancy.planned_move_out.strftime("%d.%m.%Y")))
     text = _reason(code, text, vocabulary.MOVE_OUT_REASONS, "code")
     if day <= tenancy.move_in:
         raise RuleViolation(_l("The move-out day must be after the move-in day."), field="day")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from housing.auth.permissions import requires
 from housing.extensions import db
-from housing.models import MoveRequest, Place, Unit, YoungPerson
+from housing.models import MoveRequest, Offer, OfferStatus, Place, Unit, YoungPerson
 from housing.services import move_views, moves, offers, scope, tenancies
 from housing.services.errors import NotVisible, RuleViolation
 from housing.web.fields import options
@@ -113,7 +113,7 @@ def decide_transfer(request_id: int):
                                     empty=_("Choose…"))
     if request.method == "GET":
         form.day.data = transfer.wanted_date
-        form.place_id.data = next((p.id for p in places if p.unit_id == transfer.target_unit_id), None)
+        form.place_id.data = _free_in_wished_unit(transfer, places)
     if form.validate_on_submit():
         try:
             if request.form.get("decision") == "reject":
@@ -144,7 +144,24 @@ def _places_for(transfer: MoveRequest) -> list[Place]:
         .options(selectinload(Place.unit)).order_by(Unit.name, Place.label)))
 
 
+def _free_in_wished_unit(transfer: MoveRequest, places: list[Place]) -> int | None:
+    """The first place of the wished unit that is free on the wished day, with no offer waiting."""
+    day = transfer.wanted_date or date.today()
+    for place in places:
+        if place.unit_id == transfer.target_unit_id and tenancies.overlapping_tenancy(place.id, day, None) is None \
+                and not _offered(place):
+            return place.id
+    return None
+
+
+def _offered(place: Place) -> bool:
+    return db.session.scalar(select(Offer.id).where(Offer.place_id == place.id,
+                                                    Offer.status == OfferStatus.PENDING)) is not None
+
+
 def _free_note(place: Place) -> str:
+    if _offered(place):
+        return _("offered, waiting for an answer")
     open_ended = tenancies.overlapping_tenancy(place.id, date.today(), None)
     if open_ended is not None and open_ended.ends is None:
         return _("taken")
