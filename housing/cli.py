@@ -21,6 +21,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
     app.cli.add_command(schedule_week)
+    app.cli.add_command(allocation_round)
+    app.cli.add_command(expire_offers)
 
 
 @click.command("load-reference")
@@ -118,3 +120,58 @@ def schedule_week(unit_id: int, week, output: Path | None, seconds: int | None) 
         for name, document in (("problem.json", schedule.problem), ("result.json", schedule.result)):
             (output / name).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         click.echo(f"Wrote {output / 'problem.json'} and {output / 'result.json'}.")
+@click.command("allocation-round")
+@with_appcontext
+@click.option("--county", "county_id", required=True, help="County id, e.g. PI.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="The round's day (default: today).")
+@click.option("--output", type=click.Path(file_okay=False), help="Write problem.json and result.json here.")
+@click.option("--time-limit", type=int, default=None, help="Seconds for the solver (default 30).")
+def allocation_round(county_id, as_of, output, time_limit) -> None:
+    """Run an allocation round now, as the page does (every free place, the whole waiting list,
+    the county's policy), recorded as run from the command line."""
+    from datetime import date
+    from pathlib import Path
+
+    from housing import jobs
+    from housing.models import County
+    from housing.services import allocation_policy, rounds
+
+    if db.session.get(County, county_id) is None:
+        raise click.ClickException(f"No county {county_id!r}.")
+    day = as_of.date() if as_of else date.today()
+    policy = allocation_policy.policy_for(county_id)
+    choice = rounds.RoundChoice(as_of=day, free_by=day, weights=allocation_policy.weights_of(policy),
+                                time_limit=time_limit or rounds.DEFAULT_TIME_LIMIT)
+    try:
+        started, job = rounds.create_round(None, county_id, choice, date.today())
+    except RuleViolation as violation:
+        db.session.rollback()
+        raise click.ClickException(str(violation.message)) from None
+    db.session.commit()
+    jobs.run(job.id)
+    finished = db.session.get(type(started), started.id)
+    rounds.refresh(finished)
+    db.session.commit()
+    click.echo(rounds.describe(finished))
+    if output and finished.result is not None:
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        for which in ("problem", "result"):
+            (folder / f"{which}.json").write_bytes(rounds.stored_file(finished, which))
+        click.echo(f"Wrote {folder / 'problem.json'} and {folder / 'result.json'}.")
+    if finished.result is None:
+        raise SystemExit(1)
+
+
+@click.command("expire-offers")
+@with_appcontext
+def expire_offers() -> None:
+    """Expire offers not answered by their day: the applications go back to the waiting list
+    at their old places and the places are free again (run daily, e.g. from cron)."""
+    from datetime import date
+
+    from housing.services import offers
+
+    expired = offers.expire_overdue(date.today())
+    db.session.commit()
+    click.echo(f"{len(expired)} offer(s) expired.")

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, str] = {
     "selftest": "housing.jobs:selftest_handler",
     "support_schedule": "housing.services.scheduling:run_schedule_job",
+    "allocation_round": "housing.services.rounds:run_round_job",
+    "allocation_rerun": "housing.services.rounds:rerun_job",
 }
 
 STEP_LABELS = {

@@ -298,3 +298,15 @@ MAX_HOUSEHOLD = 6  # the largest household a supported-housing place is let to
 # --------------------------------------------------------------------------- audit retention
 
 DATA_ACCESS_REPORT_PERIOD = timedelta(days=2 * 365 + 1)  # Act 703/2023 §11: the last 2 years
+
+
+# --------------------------------------------------------------------------- offers of housing
+
+# A housing offer is an administrative decision (DESIGN.md §3): the young person has a set time
+# to answer, and may ask for it to be reviewed (oikaisuvaatimus) before going to court.
+OFFER_RESPOND_DAYS_DEFAULT = 7  # the county's policy may set 1–60 days
+REVIEW_PERIOD = timedelta(days=30)  # Laki hyvinvointialueesta 611/2021: within 30 days of notification
+LETTER_DEEMED_RECEIVED = timedelta(days=7)  # Hallintolaki 434/2003: an ordinary letter, on the 7th day
+# The acts the appeal instructions rest on, by number (their names are translated where printed).
+REVIEW_ACTS = {"administrative_procedure": "434/2003", "wellbeing_services_counties": "611/2021",
+               "child_welfare": "417/2007"}

@@ -205,3 +205,109 @@ def label(vocabulary: dict, code) -> str:
     value = vocabulary.get(code)
     return str(value) if value is not None else str(code)
 
+
+# --------------------------------------------------------------------------- rounds, offers and moves
+
+ROUND_STATUSES = {
+    "queued": _l("Waiting for its turn"),
+    "running": _l("Running"),
+    "done": _l("Ready for decisions"),
+    "failed": _l("Failed"),
+    "closed": _l("Closed"),
+}
+
+PROPOSAL_DECISIONS = {
+    "pending": _l("Waiting for a decision"),
+    "approved": _l("Approved: offer sent"),
+    "overridden": _l("Another place offered"),
+    "rejected": _l("Rejected"),
+}
+
+# Why the allocator left someone out (FORMATS.md §1, the first that applies).
+UNHOUSED_REASONS = {
+    "no_eligible_place": _l("No suitable place in this round"),
+    "constraint": _l("A unit's limits stood in the way"),
+    "outranked": _l("The suitable places went to those ahead in the queue"),
+}
+
+# The eligibility rules a place within reach can fail (near misses), as the allocator names them.
+ELIGIBILITY_RULES = {
+    "household": _l("too small for the household"),
+    "accessible": _l("not accessible"),
+    "support_level": _l("support level too low"),
+    "gender": _l("for another gender only"),
+    "age": _l("does not take residents of their age"),
+    "support_hours": _l("not enough support hours free"),
+    "not_with_resident": _l("someone they must not live with lives there"),
+    "language": _l("does not work in their language"),
+}
+
+# The five parts of a match's fit (FORMATS.md §1).
+FIT_PARTS = {
+    "wish": _l("Location wish"),
+    "services": _l("Services that match the needs"),
+    "over_support": _l("Support above the need"),
+    "distance": _l("Distance from the wish"),
+    "spare": _l("Room or accessibility kept for others"),
+}
+
+OFFER_STATUSES = {
+    "pending": _l("Waiting for an answer"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired without an answer"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+DECLINED_BY = {
+    "young_person": _l("The young person"),
+    "unit": _l("The unit"),
+}
+
+# Reasons for declining an offer, by who declined (``DECLINE_REASONS_BY``).
+DECLINE_REASONS = {
+    "location": _l("The location does not suit"),
+    "kind_of_home": _l("The kind of home does not suit"),
+    "support": _l("The support does not meet the needs"),
+    "found_home": _l("Found a home elsewhere"),
+    "not_ready": _l("Not ready to move now"),
+    "support_need": _l("The unit cannot give the support needed"),
+    "safety": _l("The safety of the residents"),
+    "household": _l("The home does not suit the household"),
+    "other": _l("Other reason"),
+}
+DECLINE_REASONS_BY = {
+    "young_person": ("location", "kind_of_home", "support", "found_home", "not_ready", "other"),
+    "unit": ("support_need", "safety", "household", "other"),
+}
+
+MOVE_KINDS = {
+    "transfer": _l("Transfer"),
+    "move_out": _l("Move-out"),
+}
+
+MOVE_STATUSES = {
+    "pending": _l("Waiting for the coordinator"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+TRANSFER_REASONS = {
+    "more_support": _l("Needs more support"),
+    "less_support": _l("Ready for lighter support"),
+    "closer_to_school_or_work": _l("Closer to school or work"),
+    "safety": _l("Safety"),
+    "household_changed": _l("The household has changed"),
+    "conflict": _l("Conflict in the unit"),
+    "other": _l("Other reason"),
+}
+
+MOVE_OUT_REASONS = {
+    "own_rental_home": _l("Own rental home"),
+    "aftercare_ended": _l("Aftercare ended"),
+    "other_service": _l("Moved to another service"),
+    "family": _l("Moved in with family or friends"),
+    "moved_away": _l("Moved away from the county"),
+    "other": _l("Other reason"),
+}

@@ -102,8 +102,10 @@ def make_person(worker: User | None = None, county_id: str = "PI", birth: date =
 
 
 def make_tenancy(person: YoungPerson, place: Place, move_in: date | None = None, **fields: Any) -> Tenancy:
-    tenancy = Tenancy(young_person_id=person.id, place_id=place.id,
-                      move_in=move_in or date.today() - timedelta(days=30), **fields)
+    """A tenancy; one that began by today has its move-in recorded (unless ``actual_move_in`` is given)."""
+    move_in = move_in or date.today() - timedelta(days=30)
+    fields.setdefault("actual_move_in", move_in if move_in <= date.today() else None)
+    tenancy = Tenancy(young_person_id=person.id, place_id=place.id, move_in=move_in, **fields)
     db.session.add(tenancy)
     db.session.flush()
     return tenancy
@@ -221,3 +223,32 @@ def make_visit_record(visit: ScheduledVisit, outcome: VisitOutcome = VisitOutcom
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def run_round(coordinator: User, today: date | None = None, **choice: Any):
+    """A round of the coordinator's county, created and solved as the page does (job run at once)."""
+    from housing import jobs
+    from housing.models import AllocationRound
+    from housing.services import allocation_policy, rounds
+
+    today = today or date.today()
+    values = dict(as_of=today, free_by=today,
+                  weights=allocation_policy.weights_of(allocation_policy.policy_for(coordinator.county_id)))
+    values.update(choice)
+    started, job = rounds.create_round(coordinator, coordinator.county_id, rounds.RoundChoice(**values), today)
+    db.session.commit()
+    jobs.run(job.id)
+    finished = db.session.get(AllocationRound, started.id)
+    rounds.refresh(finished)
+    db.session.commit()
+    return finished
+
+
+def make_support_plan(tenancy: Tenancy, visits_per_week: int = 2, minutes_per_visit: int = 60, **fields: Any):
+    from housing.models import SupportPlan
+
+    plan = SupportPlan(tenancy_id=tenancy.id, visits_per_week=visits_per_week, minutes_per_visit=minutes_per_visit,
+                       preferred_times=[], valid_from=fields.pop("valid_from", tenancy.move_in), **fields)
+    db.session.add(plan)
+    db.session.flush()
+    return plan

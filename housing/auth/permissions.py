@@ -36,18 +36,25 @@ HANDLE_APPLICATIONS = frozenset({"application.list", "application.view", "applic
 # Support in the unit: the week's visits, the worker's day, and what happened on each visit.
 UNIT_SUPPORT_WORK = frozenset({"schedule.view", "visit.own_day", "visit.record", "visit.read_notes"})
 MANAGE_UNIT_SUPPORT = UNIT_SUPPORT_WORK | {"schedule.manage", "staff.manage", "support_plan.manage"}
+# Rounds, offers and moves: the coordinator allocates and approves, the social worker records
+# the young person's answer, the unit records who moves in and out.
+ALLOCATE = frozenset({"round.view", "round.run", "round.decide", "policy.edit"})
+ANSWER_OFFERS = frozenset({"offer.view", "offer.respond"})
+UNIT_MOVES = frozenset({"moves.view", "tenancy.view", "tenancy.move_in"})
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # Administrators never open client records: they manage accounts and answer
-    # data-protection requests from the audit log.
-    Role.ADMIN: frozenset({"dashboard.view", "user.manage", "audit.search", "audit.person_report"}),
-    Role.COORDINATOR: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | {
+    # data-protection requests from the audit log (and keep the counties' policies).
+    Role.ADMIN: frozenset({"dashboard.view", "user.manage", "audit.search", "audit.person_report", "policy.edit"}),
+    Role.COORDINATOR: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | ALLOCATE | ANSWER_OFFERS | UNIT_MOVES | {
         "unit.create", "unit.edit", "place.edit", "application.review", "waitlist.view", "waitlist.export",
-        "visit.read_notes"},
-    Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | {
-        "audit.person_report", "application.create", "application.submit", "visit.read_notes"},
-    Role.UNIT_MANAGER: READ_RESIDENTS | MANAGE_UNIT_SUPPORT,
-    Role.UNIT_STAFF: READ_RESIDENTS | UNIT_SUPPORT_WORK,
+        "tenancy.move_out", "tenancy.register", "move.decide", "visit.read_notes"},
+    Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | ANSWER_OFFERS | {
+        "audit.person_report", "application.create", "application.submit", "tenancy.view", "tenancy.move_out",
+        "move.request_transfer", "visit.read_notes"},
+    Role.UNIT_MANAGER: READ_RESIDENTS | MANAGE_UNIT_SUPPORT | UNIT_MOVES | {
+        "tenancy.move_out", "move.request_transfer"},
+    Role.UNIT_STAFF: READ_RESIDENTS | UNIT_SUPPORT_WORK | UNIT_MOVES,
 }
 
 

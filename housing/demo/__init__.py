@@ -7,11 +7,13 @@ relative to today, so the demo always looks current; the random source has a fix
 
 Accounts, units and places, the young people and their housing applications are made
 through their services (``services.accounts``, ``services.units``, ``services.young_people``,
-``services.applications``), and so are support plans, published weeks and visit records
-(``services.support``, schedules and visits), so the demo holds only states the product can
-reach. Offers, tenancies and moves are still written directly until their services exist.
-Seeding is not a user processing client data, so it writes no audit events
-(``audit.building_demo``). The caller commits (planning a week, a job, commits on its own).
+``services.applications``), and so are the allocation rounds, offers, tenancies and moves:
+real rounds are run and decided for both counties (``demo.rounds``), the answers recorded, the
+move-ins and move-outs made (``services.rounds``, ``proposals``, ``offers``, ``tenancies``,
+``moves``); support plans, published weeks and visit records come through ``services.support``,
+schedules and visits. So the demo holds only states the product can reach. Seeding is not a
+user processing client data, so it writes no audit events (``audit.building_demo``). Running a
+round or planning a week is a job, and a job commits: the caller commits the rest.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from housing import audit
 from housing.demo.applications import build_applications
 from housing.demo.context import Demo
 from housing.demo.people import build_people, build_referrals
+from housing.demo.rounds import build_rounds, plan_round_days
 from housing.demo.staff import NAMED_ACCOUNTS, build_coordinators, build_staff
 from housing.demo.stories import plan_stories
 from housing.demo.support import build_support
-from housing.demo.tenancies import build_move_requests, build_tenancies
+from housing.demo.tenancies import build_move_requests, build_tenancies, plan_move_outs
 from housing.demo.units import build_units
 from housing.extensions import db
 from housing.models import ApplicationStatus, User
@@ -48,17 +51,21 @@ def seed() -> str:
         build_staff(demo)  # … and the unit roles are made for those units
         stories = plan_stories(demo)
         build_people(demo, stories)
+        plan_round_days(demo, stories)
         build_tenancies(demo, stories)
         build_applications(demo, stories)
+        db.session.flush()
+        allocation_rounds = build_rounds(demo, stories)
+        plan_move_outs(demo, stories)
         referrals = build_referrals(demo, stories)
         move_requests = build_move_requests(demo, stories)
         db.session.flush()
         support = build_support(demo, stories)  # last: planning a week commits what came before
         db.session.flush()
-    return _summary(demo, stories, support, referrals, move_requests)
+    return _summary(demo, stories, support, referrals, move_requests, allocation_rounds)
 
 
-def _summary(demo: Demo, stories, support, referrals: int, move_requests: int) -> str:
+def _summary(demo: Demo, stories, support, referrals: int, move_requests: int, allocation_rounds: int) -> str:
     places = [place for unit_places in demo.places.values() for place in unit_places]
     tenancies = [s.tenancy for s in stories if s.tenancy is not None]
     occupied = sum(1 for tenancy in tenancies if tenancy.is_current(demo.today))
@@ -68,8 +75,9 @@ def _summary(demo: Demo, stories, support, referrals: int, move_requests: int) -
     return (
         f"Demo data: {len(demo.units)} units with {len(places)} places ({occupied} lived in today), "
         f"{len(stories)} young people, {sum(statuses.values())} applications ({by_status}), "
-        f"{len(tenancies)} tenancies, {support.plans} support plans, {support.schedules} published weekly "
-        f"schedules with {support.visits} visits ({support.records} recorded), {referrals} service referrals, "
+        f"{allocation_rounds} allocation rounds, {len(tenancies)} tenancies, {support.plans} support plans, "
+        f"{support.schedules} published weekly schedules with {support.visits} visits ({support.records} recorded), "
+        f"{referrals} service referrals, "
         f"{move_requests} move requests and {len(demo.accounts)} staff accounts. "
         f"Log in as {logins} (or any firstname.lastname@demo.fi) with the password \"demo\"."
     )

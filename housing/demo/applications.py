@@ -1,11 +1,11 @@
 """Housing applications in every state, with a status history that tells one consistent story.
 
 Each application's history is drawn backwards from its latest event (which is always in
-the past), so dates never run into the future and every offer, acceptance and move-in
-happens in order. The applications are then made through ``housing.services.applications``
-step by step, on the days the history says (a draft, its submission, a question and an
-answer, the waiting list, an offer …), so the demo only holds states the product reaches.
-Offers themselves are still written here until the offers work gives them a service.
+the past), so dates never run into the future and every step happens in order. The
+applications are made through ``housing.services.applications`` step by step, on the days the
+history says (a draft, its submission, a question and an answer, the waiting list …), so the
+demo only holds states the product reaches. Those who get an offer wait on the list until the
+round that offers it (``housing.demo.rounds``); offers, answers and move-ins come from there.
 """
 
 from __future__ import annotations
@@ -19,10 +19,7 @@ from housing.demo.context import DISTRICTS, HOME_MUNICIPALITIES, Demo, km_betwee
 from housing.demo.stories import Kind, Story
 from housing.demo.texts import (
     AGE_LIMIT_CLOSE_REASON,
-    BACK_TO_WAITLIST,
     CLOSE_REASONS,
-    DECLINE_REASONS,
-    EXPIRED_REASON,
     FAMILY_OWN_WORDS,
     OWN_WORDS,
     REPLACED_REASON,
@@ -36,9 +33,6 @@ from housing.extensions import db
 from housing.models import (
     Application,
     ApplicationStatus,
-    Offer,
-    OfferStatus,
-    Place,
     Unit,
     UnitType,
     YoungPerson,
@@ -48,11 +42,13 @@ from housing.services.applications import WishInput
 from housing.vocabulary import SERVICES
 
 Status = ApplicationStatus
+# Where each story's application stands before the rounds: those offered a place wait on the list.
 STATUS_OF_KIND = {
-    Kind.HOUSED: Status.HOUSED, Kind.HOUSED_FUTURE: Status.HOUSED, Kind.OFFERED: Status.OFFERED,
+    Kind.HOUSED: Status.WAITLISTED, Kind.HOUSED_FUTURE: Status.WAITLISTED, Kind.OFFERED: Status.WAITLISTED,
     Kind.WAITLISTED: Status.WAITLISTED, Kind.SUBMITTED: Status.SUBMITTED, Kind.RETURNED: Status.RETURNED,
     Kind.DRAFT: Status.DRAFT,
 }
+OFFERED_KINDS = (Kind.HOUSED, Kind.HOUSED_FUTURE, Kind.OFFERED)
 OPEN_KINDS = (Kind.OFFERED, Kind.WAITLISTED, Kind.SUBMITTED, Kind.RETURNED, Kind.DRAFT)
 BAND_WEIGHTS = {  # urgency bands of those not on the waiting list now: (acute, high, standard)
     Kind.HOUSED: (25, 35, 40), Kind.HOUSED_FUTURE: (25, 35, 40), Kind.OFFERED: (25, 35, 40),
@@ -64,14 +60,12 @@ EARLIER_BAND_WEIGHTS = (10, 30, 60)  # an earlier application of someone waiting
 LATEST_EVENT_DAYS = {Status.OFFERED: (1, 5), Status.SUBMITTED: (1, 10), Status.RETURNED: (1, 14),
                      Status.DRAFT: (1, 20), Status.WITHDRAWN: (10, 240), Status.CLOSED: (10, 240)}
 WAITLISTED_SINCE_DAYS = {1: (1, 40), 2: (5, 150), 3: (10, 240)}
-OFFER_AFTER_DAYS = {1: (2, 20), 2: (10, 60), 3: (20, 120)}  # from waitlisting to an offer, by band
-RESPOND_WITHIN = timedelta(days=14)
+ON_THE_LIST_BEFORE_ROUND = {1: (2, 20), 2: (10, 60), 3: (20, 120)}  # days, by band
 HOUSING_LACK_SHARE = 0.75  # of acute applications: the rest are acute for safety
 UNFINISHED_SHARE = 0.5  # of drafts: some facts still missing
 RETURNED_BEFORE_SHARE = 0.15  # applications that went back to the worker once before
 EARLIER_APPLICATIONS = {"PI": (Status.WITHDRAWN,) * 3 + (Status.CLOSED,) * 3,
                         "HKI": (Status.WITHDRAWN, Status.CLOSED)}
-OFFER_DETOURS = {"PI": (OfferStatus.DECLINED,) * 3 + (OfferStatus.EXPIRED,), "HKI": (OfferStatus.DECLINED,)}
 SUPPORT_HOURS = {1: (1, 3), 2: (3, 5), 3: (5, 8), 4: (8, 12)}
 MAX_DISTANCES_KM = (20, 25, 30, 40, 50)
 AFTER_THE_END = timedelta(days=4)  # an application of someone past the age limit ends this soon after it
@@ -94,14 +88,11 @@ class Outline:
     band: int
     steps: list[Step]
     days: list[date]
-    detour: OfferStatus | None = None
 
 
 def build_applications(demo: Demo, stories: list[Story]) -> int:
-    detours = _detours(demo, stories)
     statuses = _final_statuses(stories)
-    outlines = [_outline(demo, story, statuses[id(story)], detours.get(id(story)))
-                for story in stories if id(story) in statuses]
+    outlines = [_outline(demo, story, statuses[id(story)]) for story in stories if id(story) in statuses]
     earlier = _earlier_outlines(demo, stories, outlines)
     not_with = _not_with_pairs(demo, stories)
     db.session.flush()  # the services look people up
@@ -120,30 +111,18 @@ def _final_statuses(stories: list[Story]) -> dict[int, Status]:
     return statuses
 
 
-def _detours(demo: Demo, stories: list[Story]) -> dict[int, OfferStatus]:
-    """Some on the waiting list were offered a place before and declined it, or let it expire."""
-    detours = {}
-    for county_id, outcomes in OFFER_DETOURS.items():
-        waiting = [s for s in stories if s.kind == Kind.WAITLISTED and s.county_id == county_id and s.band > 1]
-        for story, outcome in zip(demo.rng.sample(waiting, len(outcomes)), outcomes, strict=True):
-            detours[id(story)] = outcome
-    return detours
-
-
-def _outline(demo: Demo, story: Story, status: Status, detour: OfferStatus | None,
-           latest: date | None = None, reason: str | None = None) -> Outline:
+def _outline(demo: Demo, story: Story, status: Status, latest: date | None = None,
+             reason: str | None = None) -> Outline:
     band = story.band if status == Status.WAITLISTED and story.band else _band(demo, story)
-    steps = _steps(demo, story, status, band, detour, reason)
-    return Outline(story, status, band, steps, _days(demo, steps, latest or _latest_day(demo, story, status, band)),
-                 detour)
+    steps = _steps(demo, story, status, band, reason)
+    return Outline(story, status, band, steps, _days(demo, steps, latest or _latest_day(demo, story, status, band)))
 
 
 def _band(demo: Demo, story: Story) -> int:
     return demo.rng.choices((1, 2, 3), weights=BAND_WEIGHTS.get(story.kind, EARLIER_BAND_WEIGHTS))[0]
 
 
-def _steps(demo: Demo, story: Story, status: Status, band: int, detour: OfferStatus | None,
-           reason: str | None) -> list[Step]:
+def _steps(demo: Demo, story: Story, status: Status, band: int, reason: str | None) -> list[Step]:
     steps = [Step(Status.DRAFT, False, (0, 0))]
     if status == Status.DRAFT:
         return steps
@@ -159,26 +138,11 @@ def _steps(demo: Demo, story: Story, status: Status, band: int, detour: OfferSta
     if status == Status.WITHDRAWN and demo.rng.random() < 0.4:  # withdrawn before it reached the list
         return [*steps, Step(Status.WITHDRAWN, False, (5, 30), reason or demo.rng.choice(WITHDRAW_REASONS))]
     steps.append(Step(Status.WAITLISTED, True, (1, 6), WAITLIST_REASON))
-    if detour is not None:
-        steps += _detour_steps(demo, band, detour)
-    if status in (Status.OFFERED, Status.HOUSED):
-        steps.append(Step(Status.OFFERED, True, OFFER_AFTER_DAYS[band]))
-    if status == Status.HOUSED:
-        steps.append(Step(Status.HOUSED, False, (2, 10)))
-    elif status == Status.WITHDRAWN:
+    if status == Status.WITHDRAWN:
         steps.append(Step(Status.WITHDRAWN, False, (10, 90), reason or demo.rng.choice(WITHDRAW_REASONS)))
     elif status == Status.CLOSED:
         steps.append(Step(Status.CLOSED, True, (10, 120), reason or _close_reason(demo, story)))
     return steps
-
-
-def _detour_steps(demo: Demo, band: int, detour: OfferStatus) -> list[Step]:
-    offered = Step(Status.OFFERED, True, OFFER_AFTER_DAYS[band])
-    if detour == OfferStatus.EXPIRED:  # the coordinator puts it back once the answer is overdue
-        return [offered, Step(Status.WAITLISTED, True, (RESPOND_WITHIN.days + 1, RESPOND_WITHIN.days + 5),
-                              EXPIRED_REASON)]
-    return [offered, Step(Status.WAITLISTED, False, (2, RESPOND_WITHIN.days),
-                          f"{BACK_TO_WAITLIST} {demo.rng.choice(DECLINE_REASONS)}")]
 
 
 def _close_reason(demo: Demo, story: Story) -> str:
@@ -189,10 +153,8 @@ def _close_reason(demo: Demo, story: Story) -> str:
 
 def _latest_day(demo: Demo, story: Story, status: Status, band: int) -> date:
     """The day of the application's latest event: always before today."""
-    if status == Status.HOUSED and story.kind == Kind.HOUSED:
-        return story.tenancy.move_in - timedelta(days=demo.rng.randint(3, 14))  # accepted, then moved in
-    if status == Status.HOUSED:
-        return demo.days_ago(demo.rng.randint(1, 5))  # accepted lately; moves in soon
+    if story.kind in OFFERED_KINDS:  # on the list some time before the round that offers them a place
+        return story.round_day - timedelta(days=demo.rng.randint(*ON_THE_LIST_BEFORE_ROUND[band]))
     low, high = WAITLISTED_SINCE_DAYS[band] if status == Status.WAITLISTED else LATEST_EVENT_DAYS[status]
     latest = demo.days_ago(demo.rng.randint(low, high))
     aftercare_ends = rules.aftercare_ends_on(story.person.birth_date)
@@ -217,7 +179,7 @@ def _earlier_outlines(demo: Demo, stories: list[Story], outlines: list[Outline])
         for outline, status in zip(demo.rng.sample(current, len(statuses)), statuses, strict=True):
             before = outline.days[0] - timedelta(days=demo.rng.randint(5, 30))
             reason = REPLACED_REASON if status == Status.WITHDRAWN else None
-            earlier.append(_outline(demo, outline.story, status, None, latest=before, reason=reason))
+            earlier.append(_outline(demo, outline.story, status, latest=before, reason=reason))
     return earlier
 
 
@@ -226,7 +188,7 @@ def _earlier_outlines(demo: Demo, stories: list[Story], outlines: list[Outline])
 
 def _application(demo: Demo, outline: Outline, not_with: list[YoungPerson]) -> Application:
     story, person = outline.story, outline.story.person
-    unit = story.unit if story.kind in (Kind.HOUSED, Kind.HOUSED_FUTURE, Kind.OFFERED) else None
+    unit = story.unit if story.kind in OFFERED_KINDS else None
     level = demo.rng.randint(max(1, unit.support_level - 1), unit.support_level) if unit else _support_level(demo)
     need_since = outline.days[0] - timedelta(days=demo.rng.randint(0, 5 if outline.band == 1 else 30))
     lacks_housing = outline.band == 1 and demo.rng.random() < HOUSING_LACK_SHARE
@@ -253,7 +215,6 @@ def _application(demo: Demo, outline: Outline, not_with: list[YoungPerson]) -> A
     application.tiebreak = demo.rng.random()
     _take_steps(demo, outline, application)
     application.updated_at = application.status_changes[-1].at
-    _make_offers(demo, outline, application)
     return application
 
 
@@ -261,7 +222,7 @@ def _take_steps(demo: Demo, outline: Outline, application: Application) -> None:
     """Every step after the draft, by the person the history names, on its day."""
     coordinator, worker = demo.coordinators[outline.story.county_id], outline.story.worker
     for step, day in zip(outline.steps[1:], outline.days[1:], strict=True):
-        at, actor = demo.moment(day), coordinator if step.by_coordinator else worker
+        at = demo.moment(day)
         previous = application.status
         if step.status == Status.SUBMITTED and previous == Status.RETURNED:
             service.answer_and_resubmit(worker, application, step.reason, day, at=at)
@@ -269,14 +230,8 @@ def _take_steps(demo: Demo, outline: Outline, application: Application) -> None:
             service.submit(worker, application, day, at=at)
         elif step.status == Status.RETURNED:
             service.return_with_question(coordinator, application, step.reason, at=at)
-        elif step.status == Status.WAITLISTED and previous == Status.OFFERED:
-            service.back_to_waitlist(actor, application, step.reason, at=at)
         elif step.status == Status.WAITLISTED:
             service.waitlist(coordinator, application, day, step.reason, at=at)
-        elif step.status == Status.OFFERED:
-            service.mark_offered(coordinator, application, at=at)
-        elif step.status == Status.HOUSED:
-            service.mark_housed(worker, application, at=at)
         elif step.status == Status.WITHDRAWN:
             service.withdraw(worker, application, step.reason, at=at)
         elif step.status == Status.CLOSED:
@@ -373,45 +328,6 @@ def _centre(demo: Demo, code: str) -> tuple[float, float]:
     """Where a municipality wish points: its reference centroid (as the service stores it)."""
     municipality = demo.municipalities[code]
     return municipality.lat, municipality.lon
-
-
-def _make_offers(demo: Demo, outline: Outline, application: Application) -> None:
-    """An offer for every OFFERED step: pending, accepted, or (a detour) declined or expired."""
-    changes = application.status_changes
-    for n, change in enumerate(changes):
-        if change.to_status != Status.OFFERED:
-            continue
-        answer = changes[n + 1] if n + 1 < len(changes) else None
-        kept = answer is None or answer.to_status == Status.HOUSED  # pending now, or accepted
-        place = outline.story.place if kept else _declined_place(demo, outline.story)
-        offer = Offer(application=application, place=place, sent_at=change.at, created_at=change.at,
-                      respond_by=change.at.date() + RESPOND_WITHIN, created_by_id=change.by_id)
-        if answer is None:
-            offer.status = OfferStatus.PENDING
-        elif answer.to_status == Status.HOUSED:
-            offer.status = OfferStatus.ACCEPTED
-            outline.story.tenancy.offer = offer
-        else:
-            offer.status = outline.detour
-        if answer is not None and offer.status != OfferStatus.EXPIRED:
-            offer.responded_at, offer.responded_recorded_by_id = answer.at, outline.story.worker.id
-        if offer.status == OfferStatus.DECLINED:
-            offer.decline_reason = answer.reason.removeprefix(BACK_TO_WAITLIST).strip()
-        db.session.add(offer)
-
-
-def _declined_place(demo: Demo, story: Story) -> Place:
-    """A place the young person could have taken: right county, age, gender, language and household."""
-    person = story.person
-    age = rules.age_on(person.birth_date, demo.today)
-    fitting = [
-        place for places in demo.places.values() for place in places
-        if place.unit.county_id == story.county_id and not place.out_of_use
-        and place.unit.min_age <= age <= place.unit.max_age
-        and place.unit.gender_restriction in (None, person.gender) and person.language in place.unit.languages
-        and place.max_household > person.children_in_household
-    ]
-    return demo.rng.choice(fitting)
 
 
 def _not_with_pairs(demo: Demo, stories: list[Story]) -> dict[int, list[YoungPerson]]:

@@ -197,11 +197,12 @@ REFERRAL_STATUS_WEIGHTS = {ReferralStatus.PLANNED: 10, ReferralStatus.REFERRED: 
 
 def build_referrals(demo: Demo, stories: list[Story]) -> int:
     referrals = []
-    for story in stories:
-        if demo.rng.random() >= REFERRAL_SHARE:
-            continue
-        for service in demo.rng.sample(sorted(REFERRAL_PROVIDERS), demo.rng.randint(1, 2)):
-            referrals.append(_referral(demo, story, service))
+    with db.session.no_autoflush:  # the referrals join the session together, below
+        for story in stories:
+            if demo.rng.random() >= REFERRAL_SHARE:
+                continue
+            for service in demo.rng.sample(sorted(REFERRAL_PROVIDERS), demo.rng.randint(1, 2)):
+                referrals.append(_referral(demo, story, service))
     db.session.add_all(referrals)
     return len(referrals)
 

@@ -40,6 +40,7 @@ class Story:
     tenancy: Tenancy | None = None
     applications: list[Application] = field(default_factory=list)
     move_in: date | None = None
+    round_day: date | None = None  # the allocation round that offers them their place
 
     @property
     def unit(self) -> Unit | None:

@@ -1,6 +1,7 @@
 """All models, imported here so the metadata is complete for Alembic and the app."""
 
 from housing.models.allocation import (
+    AllocationPolicy,
     AllocationRound,
     Offer,
     OfferStatus,
@@ -38,7 +39,8 @@ from housing.models.units import Place, Unit, UnitType
 from housing.models.users import Role, RoleChangeRequest, RoleChangeStatus, User, user_units
 
 __all__ = [
-    "AllocationRound", "Application", "ApplicationEdit", "ApplicationStatus", "ApplicationStatusChange", "AuditEvent",
+    "AllocationPolicy", "AllocationRound", "Application", "ApplicationEdit", "ApplicationStatus",
+    "ApplicationStatusChange", "AuditEvent",
     "OPEN_STATUSES",
     "BackgroundJob", "JobStatus",
     "Base", "County", "CountyKind", "LocationWish", "LoginThrottle", "MoveKind", "MoveRequest",

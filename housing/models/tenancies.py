@@ -38,15 +38,28 @@ class Tenancy(Timestamped, Base):
     young_person_id: Mapped[int] = mapped_column(ForeignKey("young_people.id", ondelete="CASCADE"), index=True)
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"))
+    # The application that housed them (kept through transfers), for its history.
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="SET NULL"),
+                                                       index=True)
+    # The period starts here: planned until the unit records the actual move-in.
     move_in: Mapped[date] = mapped_column(Date)
+    actual_move_in: Mapped[date | None] = mapped_column(Date)
+    moved_in_recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    moved_in_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Move-out days are exclusive ends: the place is free again on that day.
     planned_move_out: Mapped[date | None] = mapped_column(Date)
     actual_move_out: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(Text)
+    end_code: Mapped[str | None] = mapped_column(String(40))  # housing.vocabulary.MOVE_OUT_REASONS
 
     young_person: Mapped[YoungPerson] = relationship()
     place: Mapped[Place] = relationship()
     offer: Mapped[Offer | None] = relationship()
+    moved_in_recorded_by: Mapped[User | None] = relationship()
+
+    @property
+    def moved_in(self) -> bool:
+        return self.actual_move_in is not None
 
     @property
     def ends(self) -> date | None:
@@ -76,6 +89,7 @@ class MoveRequest(Timestamped, Base):
     tenancy_id: Mapped[int] = mapped_column(ForeignKey("tenancies.id", ondelete="CASCADE"), index=True)
     kind: Mapped[MoveKind] = mapped_column(enum_type(MoveKind, "move_kind"))
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason_code: Mapped[str | None] = mapped_column(String(40))  # TRANSFER_REASONS or MOVE_OUT_REASONS
     reason: Mapped[str] = mapped_column(Text)
     target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     wanted_date: Mapped[date | None] = mapped_column(Date)
@@ -83,8 +97,13 @@ class MoveRequest(Timestamped, Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_reason: Mapped[str | None] = mapped_column(String(500))
+    # An approved transfer: the place chosen and the tenancy that starts there.
+    target_place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    new_tenancy_id: Mapped[int | None] = mapped_column(ForeignKey("tenancies.id", ondelete="SET NULL"))
 
-    tenancy: Mapped[Tenancy] = relationship()
+    tenancy: Mapped[Tenancy] = relationship(foreign_keys=[tenancy_id])
+    new_tenancy: Mapped[Tenancy | None] = relationship(foreign_keys=[new_tenancy_id])
     target_unit: Mapped[Unit | None] = relationship()
+    target_place: Mapped[Place | None] = relationship()
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

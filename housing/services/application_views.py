@@ -26,10 +26,11 @@ from housing.models import (
     Offer,
     OfferStatus,
     Place,
+    Tenancy,
     User,
     YoungPerson,
 )
-from housing.services import applications, scope, waitlist
+from housing.services import applications, housing_history, offers, scope, waitlist
 
 Status = ApplicationStatus
 PAGE_SIZE = 50
@@ -44,6 +45,8 @@ class HistoryEntry:
     reason: str | None = None
     version: int | None = None
     changes: dict[str, list] = field(default_factory=dict)
+    event: str | None = None  # a step after the waiting list (housing.services.housing_history)
+    facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_edit(self) -> bool:
@@ -62,7 +65,8 @@ class ApplicationView:
     history: list[HistoryEntry]
     not_with: list[YoungPerson]
     question: str | None  # the coordinator's open question, while returned
-    offer: Offer | None  # the offer waiting for an answer
+    offer: Offer | None  # the offer waiting for an answer, or accepted and not yet moved into
+    declines: int  # offers the young person has declined
     steps: list[str]
     may_edit: bool
     person_names: dict[int, str]  # not-with people named in the history
@@ -84,6 +88,7 @@ def view_application(actor: User, application: Application, today: date) -> Appl
         position=position, queue_size=waitlist.queue_size(person.placing_county_id) if position else 0,
         history=history, not_with=list(application.not_with), question=_open_question(application),
         offer=_pending_offer(application), steps=applications.steps_for(actor, application),
+        declines=offers.declines_of([application.id]).get(application.id, 0),
         may_edit=applications.may_edit(actor, application), person_names=person_names,
         municipalities=_municipalities_in(application, history),
     )
@@ -97,7 +102,9 @@ def _history(application: Application) -> list[HistoryEntry]:
     entries = [HistoryEntry(c.at, c.by, c.from_status, c.to_status, c.reason) for c in changes]
     entries += [HistoryEntry(e.at, e.by, to_status=e.status, version=e.version, changes=e.changes)
                 for e in application.edits]
-    return sorted(entries, key=lambda entry: (entry.at, entry.version or 0))
+    entries += housing_history.events(application)
+    # A step and the status change it made share a moment: the step's own entry comes first.
+    return sorted(entries, key=lambda entry: (entry.at, entry.event is None, entry.version or 0))
 
 
 def _not_with_ids(changes: dict[str, list]) -> set[int]:
@@ -130,10 +137,14 @@ def _open_question(application: Application) -> str | None:
 
 
 def _pending_offer(application: Application) -> Offer | None:
+    """While the application is offered: the offer waiting for an answer, or the accepted one
+    whose move-in the unit has not recorded yet."""
     if application.status != Status.OFFERED:
         return None
     return db.session.scalar(
-        select(Offer).where(Offer.application_id == application.id, Offer.status == OfferStatus.PENDING)
+        select(Offer).where(Offer.application_id == application.id,
+                            Offer.status.in_([OfferStatus.PENDING, OfferStatus.ACCEPTED]))
+        .order_by(Offer.id.desc()).limit(1)
         .options(selectinload(Offer.place).selectinload(Place.unit))
     )
 
@@ -279,6 +290,7 @@ class Sheet:
     queue_size: int
     aftercare_ends: date
     respond_by: date | None
+    moves_in_on: date | None  # the offer is accepted: the day they move in
     county_name: dict[str, str]
     worker: User | None
 
@@ -291,9 +303,15 @@ def sheet(application: Application, today: date) -> Sheet:
     position = waitlist.positions(person.placing_county_id, [application.id]).get(application.id)
     offer = _pending_offer(application)
     county = person.placing_county
+    pending = offer is not None and offer.status == OfferStatus.PENDING
     return Sheet(application, person, position, waitlist.queue_size(person.placing_county_id) if position else 0,
-                 rules.aftercare_ends_on(person.birth_date), offer.respond_by if offer else None,
+                 rules.aftercare_ends_on(person.birth_date), offer.respond_by if pending else None,
+                 _moves_in_on(offer) if offer is not None and not pending else None,
                  {"fi": county.name_fi, "sv": county.name_sv, "en": county.name_fi}, person.responsible_worker)
+
+
+def _moves_in_on(offer: Offer) -> date | None:
+    return db.session.scalar(select(Tenancy.move_in).where(Tenancy.offer_id == offer.id).limit(1))
 
 
 def wish_names(application: Application, language: str) -> list[str]:

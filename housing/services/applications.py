@@ -35,8 +35,6 @@ from housing.models import (
     ApplicationStatusChange,
     LocationWish,
     Municipality,
-    Offer,
-    OfferStatus,
     Role,
     User,
     YoungPerson,
@@ -68,6 +66,7 @@ class Transition:
     target: Status
     roles: frozenset[Role]
     reason_required: bool
+    by_system: bool = False  # may be taken with no acting user (a command run by cron)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -78,8 +77,11 @@ TRANSITIONS: dict[str, Transition] = {
     "withdraw": Transition(OPEN_STATUSES, Status.WITHDRAWN, frozenset({SW}), True),
     "close": Transition(OPEN_STATUSES, Status.CLOSED, frozenset({COORDINATOR}), True),
     "mark_offered": Transition(frozenset({Status.WAITLISTED}), Status.OFFERED, frozenset({COORDINATOR}), False),
-    "back_to_waitlist": Transition(frozenset({Status.OFFERED}), Status.WAITLISTED, frozenset({SW, COORDINATOR}), True),
-    "mark_housed": Transition(frozenset({Status.OFFERED}), Status.HOUSED, frozenset({SW, COORDINATOR}), False),
+    "back_to_waitlist": Transition(frozenset({Status.OFFERED}), Status.WAITLISTED, frozenset({SW, COORDINATOR}), True,
+                                   by_system=True),
+    # The unit that receives the young person records the move-in; their worker or coordinator may too.
+    "mark_housed": Transition(frozenset({Status.OFFERED}), Status.HOUSED,
+                              frozenset({SW, COORDINATOR, Role.UNIT_MANAGER, Role.UNIT_STAFF}), False),
 }
 # Steps a person takes on the application page (the others belong to offers and tenancies).
 PAGE_STEPS = ("submit", "answer_and_resubmit", "return_with_question", "waitlist", "withdraw", "close")
@@ -89,6 +91,9 @@ ROLE_MESSAGES = {
     frozenset({COORDINATOR}): _l("Only a housing coordinator of the young person's county can do this."),
     frozenset({SW, COORDINATOR}): _l("Only the responsible social worker or the county's housing coordinator "
                                      "can do this."),
+    frozenset({SW, COORDINATOR, Role.UNIT_MANAGER, Role.UNIT_STAFF}): _l(
+        "Only the unit the young person moves to, their social worker or the county's housing coordinator "
+        "can do this."),
 }
 REASON_MESSAGES = {
     "return_with_question": _l("Write the question the social worker should answer."),
@@ -104,8 +109,10 @@ def steps_for(actor: User, application: Application, steps: tuple[str, ...] = PA
     return [step for step in steps if _refusal(actor, application, TRANSITIONS[step]) is None]
 
 
-def _refusal(actor: User, application: Application, transition: Transition) -> RuleViolation | None:
-    if actor.role not in transition.roles or not scope.handles_applications_of(actor, application.young_person):
+def _refusal(actor: User | None, application: Application, transition: Transition) -> RuleViolation | None:
+    if actor is None and not transition.by_system:
+        raise ValueError("this step needs an acting user")
+    if actor is not None and (actor.role not in transition.roles or not _handles(actor, application)):
         return RuleViolation(ROLE_MESSAGES[transition.roles])
     if application.status not in transition.sources:
         return RuleViolation(_l("This is not possible while the application is “%(status)s”.",
@@ -113,7 +120,14 @@ def _refusal(actor: User, application: Application, transition: Transition) -> R
     return None
 
 
-def _move(actor: User, application: Application, step: str, reason: str | None, at: datetime | None) -> None:
+def _handles(actor: User, application: Application) -> bool:
+    if actor.role.works_in_units:
+        return scope.receives_resident(actor, application)
+    return scope.handles_applications_of(actor, application.young_person)
+
+
+def _move(actor: User | None, application: Application, step: str, reason: str | None,
+          at: datetime | None) -> None:
     """Take one step: check, change the status, record it and audit it; refuse with nothing changed."""
     transition = TRANSITIONS[step]
     refusal = _refusal(actor, application, transition)
@@ -128,7 +142,7 @@ def _move(actor: User, application: Application, step: str, reason: str | None, 
         raise ValueError("a step cannot happen before the application's previous step")
     previous = application.status
     application.status_changes.append(ApplicationStatusChange(
-        from_status=previous, to_status=transition.target, at=at, by_id=actor.id, reason=reason))
+        from_status=previous, to_status=transition.target, at=at, by_id=actor.id if actor else None, reason=reason))
     application.status = transition.target
     db.session.flush()
     audit.record(audit.Action.UPDATE, object_type="application", object_id=application.id,
@@ -195,8 +209,9 @@ def mark_offered(actor: User, application: Application, reason: str | None = Non
     _move(actor, application, "mark_offered", reason, at)
 
 
-def back_to_waitlist(actor: User, application: Application, reason: str, at: datetime | None = None) -> None:
-    """A declined or expired offer: back in the queue at the same position.
+def back_to_waitlist(actor: User | None, application: Application, reason: str, at: datetime | None = None) -> None:
+    """A declined or expired offer: back in the queue at the same position. ``actor`` None:
+    the offer expired and ``flask --app housing expire-offers`` returns it.
 
     The position comes from band, need date, tie-break and id, none of which change here;
     ``waitlisted_at`` keeps the first day on the list, so the waiting time goes on too.
@@ -216,11 +231,11 @@ def _check_may(actor: User, application: Application, step: str) -> None:
 
 
 def _withdraw_pending_offers(application: Application) -> None:
-    """An application that ends takes its unanswered offer with it: the place is free again."""
-    for offer in db.session.scalars(select(Offer).where(Offer.application_id == application.id,
-                                                        Offer.status == OfferStatus.PENDING)):
-        offer.status = OfferStatus.WITHDRAWN
-    db.session.flush()
+    """An application that ends takes its unanswered offer with it, and an accepted one whose
+    move-in has not happened: the place is free again."""
+    from housing.services import offers
+
+    offers.withdraw_open_offers(application)
 
 
 def _raise_if_any(problems: list[RuleViolation]) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, or_, select
 
 from housing.extensions import db
-from housing.models import Application, Place, Role, Tenancy, Unit, User, VisitRecord, YoungPerson
+from housing.models import Application, Offer, OfferStatus, Place, Role, Tenancy, Unit, User, VisitRecord, YoungPerson
 from housing.services.errors import NotVisible
 
 
@@ -135,4 +135,44 @@ def visit_record_condition(user: User) -> ColumnElement[bool]:
         return YoungPerson.placing_county_id == user.county_id if user.county_id else false()
     if user.role.works_in_units:
         return VisitRecord.unit_id.in_(user.unit_ids) if user.unit_ids else false()
+
+
+def receives_resident(user: User, application: Application) -> bool:
+    """Unit roles: the young person has accepted a place in one of the user's units."""
+    if not user.role.works_in_units or not user.unit_ids:
+        return False
+    return db.session.scalar(
+        select(Offer.id).join(Place, Place.id == Offer.place_id)
+        .where(Offer.application_id == application.id, Offer.status == OfferStatus.ACCEPTED,
+               Place.unit_id.in_(user.unit_ids)).limit(1)
+    ) is not None
+
+
+def tenancy_unit_condition(user: User) -> ColumnElement[bool]:
+    """Tenancies by their place's unit (join ``Place``): the coordinator's county, a unit role's units."""
+    if user.role == Role.COORDINATOR:
+        return Place.unit_id.in_(select(Unit.id).where(Unit.county_id == user.county_id)) if user.county_id \
+            else false()
+    if user.role.works_in_units:
+        return Place.unit_id.in_(user.unit_ids) if user.unit_ids else false()
+    return false()
+
+
+def get_tenancy(user: User, tenancy_id: int, for_change: bool = False) -> Tenancy:
+    """A tenancy the user may act on: their unit's, their county's, or their own client's."""
+    query = (select(Tenancy).join(Place, Place.id == Tenancy.place_id)
+             .join(YoungPerson, YoungPerson.id == Tenancy.young_person_id)
+             .where(Tenancy.id == tenancy_id,
+                    or_(tenancy_unit_condition(user), _placed_by_user(user))))
+    tenancy = db.session.scalar(query.with_for_update(of=Tenancy) if for_change else query)
+    if tenancy is None:
+        raise NotVisible("tenancy", tenancy_id)
+    return tenancy
+
+
+def _placed_by_user(user: User) -> ColumnElement[bool]:
+    if user.role == Role.SOCIAL_WORKER:
+        return YoungPerson.responsible_worker_id == user.id
+    if user.role == Role.COORDINATOR and user.county_id:
+        return YoungPerson.placing_county_id == user.county_id
     return false()

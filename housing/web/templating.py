@@ -19,6 +19,10 @@ NAVIGATION = (
     ("young_people.index", _l("Young people"), "young_person.list"),
     ("applications.index", _l("Applications"), "application.list"),
     ("waitlist.index", _l("Waiting list"), "waitlist.view"),
+    ("rounds.index", _l("Rounds"), "round.view"),
+    ("moves.index", _l("Moves"), "moves.view"),
+    # Administrators keep the policies of every county; coordinators reach their own from the rounds.
+    ("rounds.policies", _l("Allocation policies"), "user.manage"),
     ("units.index", _l("Units and places"), "unit.list"),
     ("visits.my_day", _l("My day"), "visit.own_day"),
     ("schedules.index", _l("Schedules"), "schedule.view"),

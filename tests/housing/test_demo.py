@@ -20,14 +20,19 @@ from housing import rules
 from housing.demo import seed
 from housing.extensions import db
 from housing.models import (
+    AllocationRound,
     Application,
     ApplicationStatus,
     AuditEvent,
     Base,
+    MoveRequest,
     Offer,
     OfferStatus,
     Place,
+    Proposal,
+    ProposalDecision,
     Role,
+    RoundStatus,
     ScheduledVisit,
     ScheduleStatus,
     ShiftPattern,
@@ -40,7 +45,7 @@ from housing.models import (
     YoungPerson,
     utcnow,
 )
-from housing.services import accounts, units, young_people
+from housing.services import accounts, moves, offers, rounds, tenancies, units, young_people
 from tests.housing.conftest import empty_client_tables
 
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")
@@ -62,7 +67,8 @@ class Seeded:
 
 
 SERVICES_THE_DEMO_USES = ((accounts, "create_user"), (units, "create_unit"), (units, "add_place"),
-                          (young_people, "create_person"))
+                          (young_people, "create_person"), (rounds, "create_round"), (offers, "send_offer"),
+                          (tenancies, "start_tenancy"), (moves, "record_move_out"), (moves, "request_transfer"))
 
 
 @pytest.fixture(scope="module")
@@ -122,12 +128,30 @@ def test_seeding_writes_no_audit_events(seeded):
     assert seeded.audit_events == 0
 
 
-def test_accounts_units_places_and_people_are_made_by_their_services(seeded):
-    """The demo holds no account, unit, place or young person the product could not make."""
+def test_accounts_units_places_people_rounds_offers_and_moves_are_made_by_their_services(seeded):
+    """The demo holds no account, unit, place, young person, round, offer, tenancy or move the
+    product could not make."""
+    requests = Counter(request.kind.value for request in _all(MoveRequest))
     assert seeded.service_calls == {
         "create_user": _count(User), "create_unit": _count(Unit), "add_place": _count(Place),
-        "create_person": _count(YoungPerson),
+        "create_person": _count(YoungPerson), "create_round": _count(AllocationRound),
+        "send_offer": _count(Offer), "start_tenancy": _count(Tenancy), "record_move_out": requests["move_out"],
+        "request_transfer": requests["transfer"],
     }
+
+
+def test_real_rounds_of_both_counties_made_every_offer(seeded):
+    found = _all(AllocationRound)
+    assert {r.county_id for r in found} == {"PI", "HKI"} and all(r.status == RoundStatus.CLOSED for r in found)
+    for allocation_round in found:
+        assert allocation_round.solver_status == "OPTIMAL" and allocation_round.result["assignments"]
+        assert allocation_round.comparison["optimal"]["housed"] == len(allocation_round.result["assignments"])
+    proposals = {p.id: p for p in _all(Proposal)}
+    for offer in _all(Offer):
+        proposal = proposals[offer.proposal_id]
+        assert proposal.decision == ProposalDecision.APPROVED and proposal.place_id == offer.place_id
+    housed_now = [t for t in _all(Tenancy) if t.offer_id is not None and t.is_current(date.today())]
+    assert housed_now and all(t.moved_in and t.moved_in_recorded_by.role == Role.UNIT_STAFF for t in housed_now)
 
 
 def test_a_second_seed_changes_nothing(seeded):
@@ -192,13 +216,26 @@ def _check_application(application: Application, coordinators: dict[str, int], n
     changes = application.status_changes
     assert changes[0].from_status is None and changes[0].to_status == ApplicationStatus.DRAFT
     assert changes[-1].to_status == application.status
+    movers = _unit_people(application)
     for previous, change in zip(changes, changes[1:], strict=False):
         assert change.from_status == previous.to_status and previous.at < change.at <= now
-        assert change.by_id in (coordinators[person.placing_county_id], person.responsible_worker_id)
+        if change.to_status == ApplicationStatus.HOUSED:  # the receiving unit records the move-in
+            assert change.by_id in movers
+        elif change.by_id is None:  # an offer expired: the command put them back in the queue
+            assert (change.from_status, change.to_status) == (ApplicationStatus.OFFERED, ApplicationStatus.WAITLISTED)
+        else:
+            assert change.by_id in (coordinators[person.placing_county_id], person.responsible_worker_id)
     if application.status == ApplicationStatus.CLOSED:
         assert application.closed_reason
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
         assert application.submitted_at is not None
+
+
+def _unit_people(application: Application) -> set[int]:
+    tenancy = db.session.scalar(select(Tenancy).where(Tenancy.application_id == application.id).limit(1))
+    if tenancy is None:
+        return set()
+    return {u.id for u in _all(User) if tenancy.place.unit_id in u.unit_ids}
 
 
 def test_offers_follow_the_applications(seeded):
@@ -210,10 +247,11 @@ def test_offers_follow_the_applications(seeded):
         OfferStatus.PENDING, OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED}
     for application in _all(Application):
         statuses = [o.status for o in offers[application.id]]
-        if application.status == ApplicationStatus.OFFERED:
-            pending = [o for o in offers[application.id] if o.status == OfferStatus.PENDING]
-            assert len(pending) == 1 and pending[0].respond_by > today
-            assert not _lived_in(pending[0].place, today)
+        if application.status == ApplicationStatus.OFFERED:  # waiting for an answer, or accepted and moving in
+            [open_offer] = [o for o in offers[application.id] if o.status in (OfferStatus.PENDING,
+                                                                              OfferStatus.ACCEPTED)]
+            assert open_offer.status == OfferStatus.ACCEPTED or open_offer.respond_by >= today
+            assert not _lived_in(open_offer.place, today)
         elif application.status == ApplicationStatus.HOUSED:
             assert statuses.count(OfferStatus.ACCEPTED) == 1
         else:
@@ -232,9 +270,9 @@ def test_tenancies_never_overlap_and_most_places_are_lived_in(seeded):
     by_place = defaultdict(list)
     for tenancy in _all(Tenancy):
         by_place[tenancy.place_id].append(tenancy)
-    for tenancies in by_place.values():
-        tenancies.sort(key=lambda t: t.move_in)
-        for earlier, later in zip(tenancies, tenancies[1:], strict=False):
+    for of_place in by_place.values():
+        of_place.sort(key=lambda t: t.move_in)
+        for earlier, later in zip(of_place, of_place[1:], strict=False):
             assert earlier.ends is not None and earlier.ends <= later.move_in
     current = [t for t in _all(Tenancy) if t.is_current(today)]
     assert 0.60 <= len(current) / _count(Place) <= 0.70

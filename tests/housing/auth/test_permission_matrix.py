@@ -78,6 +78,31 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "visits.show_record": CLIENT_READERS,
     "visits.edit_record": UNIT_ROLES,
     "visits.person_visits": CLIENT_READERS,
+    "rounds.index": frozenset({COORD}),
+    "rounds.create": frozenset({COORD}),
+    "rounds.detail": frozenset({COORD}),
+    "rounds.progress": frozenset({COORD}),
+    "rounds.download": frozenset({COORD}),
+    "rounds.run_again": frozenset({COORD}),
+    "rounds.rerun": frozenset({COORD}),
+    "rounds.close": frozenset({COORD}),
+    "rounds.approve_all": frozenset({COORD}),
+    "rounds.approve": frozenset({COORD}),
+    "rounds.reject": frozenset({COORD}),
+    "rounds.override": frozenset({COORD}),
+    "rounds.policies": frozenset({ADMIN, COORD}),
+    "rounds.policy": frozenset({ADMIN, COORD}),
+    "offers.detail": frozenset({COORD, SW}),
+    "offers.decision": frozenset({COORD, SW}),
+    "offers.accept": frozenset({COORD, SW}),
+    "offers.decline": frozenset({COORD, SW}),
+    "moves.index": frozenset({COORD, UM, US}),
+    "moves.tenancy": CLIENT_READERS,
+    "moves.move_in": frozenset({COORD, UM, US}),
+    "moves.move_out": frozenset({COORD, SW, UM}),
+    "moves.request_transfer": frozenset({SW, UM}),
+    "moves.decide_transfer": frozenset({COORD}),
+    "moves.register_resident": frozenset({COORD}),
 }
 PUBLIC = {"static", "auth.login", "main.healthz", "main.set_language"}
 
@@ -87,7 +112,7 @@ def _url_arguments(world) -> dict[str, int | str]:
     db.session.commit()
     return {"person_id": world.person.id, "unit_id": world.unit.id, "place_id": world.place.id,
             "user_id": world.other_worker.id, "application_id": application.id, "filename": "css/app.css",
-            "change_id": 1, "decision": "reject", **_support_objects(world)}
+            "change_id": 1, "decision": "reject", **_support_objects(world), **_round_objects(world)}
 
 
 def _support_objects(world) -> dict[str, int | str]:
@@ -116,6 +141,32 @@ def _support_objects(world) -> dict[str, int | str]:
     return {"schedule_id": published.id, "draft_id": draft.id, "ref": f"P{plan.id}.1", "staff_id": staff.id,
             "tenancy_id": tenancy.id, "absence_id": absence.id, "visit_id": published.visits[1].id,
             "record_id": record.id}
+
+
+def _round_objects(world) -> dict[str, int | str]:
+    """A solved round of the county, an offer from it, the world's tenancy with a transfer asked for."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from housing.models import Tenancy
+    from housing.services import moves, proposals
+    from tests.factories import apply_for, make_person, run_round
+
+    waiting = apply_for(make_person(world.social_worker, "PI"), coordinator=world.coordinator)
+    apply_for(make_person(world.social_worker, "PI"), coordinator=world.coordinator)
+    db.session.commit()
+    solved = run_round(world.coordinator)
+    proposal = next(p for p in solved.proposals if p.application_id == waiting.id) if any(
+        p.application_id == waiting.id and p.place_id for p in solved.proposals) else next(
+        p for p in solved.proposals if p.place_id)
+    offer = proposals.approve(world.coordinator, proposal, date.today())
+    tenancy = db.session.scalar(select(Tenancy).where(Tenancy.young_person_id == world.person.id))
+    transfer = moves.request_transfer(world.social_worker, tenancy, "other", "Lähemmäs koulua.", None, None,
+                                      date.today())
+    db.session.commit()
+    return {"round_id": solved.id, "proposal_id": proposal.id, "which": "problem", "offer_id": offer.id,
+            "tenancy_id": tenancy.id, "request_id": transfer.id, "county_id": "PI"}
 
 
 def _routes(app: Flask):

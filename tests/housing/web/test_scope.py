@@ -43,6 +43,28 @@ def _edit_data(world) -> dict:
             "municipality_code": TAMPERE}
 
 
+def _housing(world):
+    """Once per world: the person on the waiting list, a solved round that offers them the free
+    place, and the offer; their tenancy is the world's."""
+    if not hasattr(world, "offer"):
+        from datetime import date
+
+        from housing.models import Tenancy
+        from housing.services import moves, proposals
+        from tests.factories import apply_for, run_round
+
+        apply_for(world.person, coordinator=world.coordinator)
+        db.session.commit()
+        world.round = run_round(world.coordinator)
+        world.proposal = next(p for p in world.round.proposals if p.place_id)
+        world.offer = proposals.approve(world.coordinator, world.proposal, date.today())
+        world.tenancy = db.session.scalar(select(Tenancy).where(Tenancy.young_person_id == world.person.id))
+        moves.record_move_out(world.social_worker, world.tenancy, date.today() + timedelta(days=60),
+                              "own_rental_home", None, date.today())
+        db.session.commit()
+    return world
+
+
 CLIENT_PAGES = [
     ClientPage("person page", lambda w: f"/young-people/{w.person.id}"),
     ClientPage("edit form", lambda w: f"/young-people/{w.person.id}/edit"),
@@ -55,6 +77,16 @@ CLIENT_PAGES = [
     ClientPage("social worker's front page", lambda w: "/", is_list=True),
     ClientPage("unit staff's front page", lambda w: "/", insider="unit_staff", is_list=True),
     ClientPage("unit page with residents", lambda w: f"/units/{w.unit.id}", insider="unit_staff", is_list=True),
+    ClientPage("allocation round and its proposals", lambda w: f"/rounds/{_housing(w).round.id}",
+               insider="coordinator", is_list=True),
+    ClientPage("a round's problem file", lambda w: f"/rounds/{_housing(w).round.id}/problem.json",
+               insider="coordinator", insider_sees_name=False),
+    ClientPage("another place for a proposal",
+               lambda w: f"/rounds/{_housing(w).round.id}/proposals/{w.proposal.id}/override", insider="coordinator"),
+    ClientPage("offer", lambda w: f"/offers/{_housing(w).offer.id}"),
+    ClientPage("offer decision to print", lambda w: f"/offers/{_housing(w).offer.id}/decision"),
+    ClientPage("tenancy", lambda w: f"/moves/tenancies/{_housing(w).tenancy.id}"),
+    ClientPage("moves of the units", lambda w: _housing(w) and "/moves/", insider="unit_staff", is_list=True),
 ]
 
 

@@ -1,0 +1,5 @@
+"""Allocation rounds: choosing, running, reviewing and deciding; the county's policy."""
+
+from housing.web.rounds.routes import bp
+
+__all__ = ["bp"]
