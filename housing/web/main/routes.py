@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from housing.auth.permissions import public, requires
 from housing.extensions import db
 from housing.services import dashboards
+from housing.web.forms import rendered_and_committed
 from housing.web.safety import safe_next_url
 
 bp = Blueprint("main", __name__)
@@ -16,8 +17,10 @@ bp = Blueprint("main", __name__)
 @requires("dashboard.view")
 def dashboard():
     data = dashboards.for_user(current_user)
-    db.session.commit()  # the dashboard may list clients: its audit events are kept
-    return render_template(f"dashboard/{current_user.role}.html", data=data)
+    # The dashboard may list clients: its audit events are committed after rendering, since a
+    # commit expires every loaded row (rendering after it read each client again: 2,008
+    # statements and 2.8 s for a caseload of 2,000).
+    return rendered_and_committed(f"dashboard/{current_user.role}.html", data=data)
 
 
 @bp.post("/language")
