@@ -4,6 +4,7 @@ language), and every page they arrive at is checked the same way:
 - it answered with the expected status and no server error was logged;
 - it is in the journey's language (``<html lang>``);
 - axe-core finds no serious or critical accessibility violation (WCAG 2.1 AA rules);
+- it fits the screen's width: nothing to scroll sideways, on a 390 px phone too (reflow);
 - the browser reported no console error (a CSP violation is one) and no dialog opened;
 - a screenshot is kept: ``<artefacts>/<journey>-<lang>/NN-<actor>-<step>.png``.
 
@@ -95,7 +96,7 @@ class Journey:
         context = self.browser.new_context(viewport=viewport, locale=self.language, base_url=self.server.url)
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
-        return Actor(self, name, context)
+        return Actor(self, name, context, viewport["width"])
 
     def screenshot_path(self, actor: str, step: str) -> Path:
         self.step += 1
@@ -113,8 +114,8 @@ class Journey:
 class Actor:
     """One person in their own browser context."""
 
-    def __init__(self, journey: Journey, name: str, context: BrowserContext) -> None:
-        self.journey, self.name, self.context = journey, name, context
+    def __init__(self, journey: Journey, name: str, context: BrowserContext, width: int) -> None:
+        self.journey, self.name, self.context, self.width = journey, name, context, width
         self.page = context.new_page()
         self.t = journey.words
         self.console_errors: list[str] = []
@@ -190,6 +191,8 @@ class Actor:
         language = page.locator("html").get_attribute("lang")
         assert language == journey.language, f"{step}: the page is in {language!r}, not {journey.language!r}"
         self.check_accessibility(step)
+        scrolled = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scrolled <= self.width, f"{step}: {scrolled} px wide on a {self.width} px screen (WCAG 1.4.10 reflow)"
         if status >= 400:  # the browser reports the expected refusal itself as a failed load
             self.console_errors = [e for e in self.console_errors if f"status of {status}" not in e]
         assert not self.console_errors, f"{step}: the browser reported {self.console_errors}"

@@ -16,6 +16,7 @@ from datetime import date
 
 import pytest
 
+from tests.browser.actor import PHONE
 from tests.browser.conftest import LANGUAGES, make_cast
 from tests.browser.steps import applications, waitlist, young_people
 from tests.browser.steps.applications import ApplicationAnswers
@@ -74,8 +75,9 @@ def test_a_social_worker_applies_and_the_coordinator_puts_the_application_on_the
     row = waitlist.position_of(coordinator, person.last_name)
     assert row.split()[0] == "1"
 
-    applications.open_from_list(worker, person.first_name, person.last_name)
-    sheet = applications.printable_sheet(worker, language)
+    on_the_move = logged_in(trip, cast.social_worker, PHONE)  # the worker on a phone, out of the office
+    applications.open_from_list(on_the_move, person.first_name, person.last_name)
+    sheet = applications.printable_sheet(on_the_move, language)
     assert worker.t("You are on the waiting list for supported housing.") in sheet
     assert worker.t("You are number %(position)d of %(total)d in the queue.", position=1, total=1) in sheet
     assert TAMPERE[language] in sheet
