@@ -140,7 +140,7 @@ def journey(browser, server: LiveServer, artefacts: Path, request: pytest.Fixtur
 
 
 @pytest.fixture
-def logged_in(journey) -> Callable[..., Actor]:
+def logged_in() -> Callable[..., Actor]:
     """``logged_in(journey, cast.coordinator)``: an actor who has logged in through the login page."""
     from tests.browser.steps import session
 
