@@ -2,7 +2,10 @@
 #   make run   – virtual environment, install, migrate the SQLite database, load reference
 #                and demo data, serve on http://127.0.0.1:5000
 #   make test  – install and run the whole test suite (PostgreSQL when
-#                HOUSING_TEST_DATABASE_URL is set, as in CI; SQLite otherwise)
+#                HOUSING_TEST_DATABASE_URL is set, as in CI; SQLite otherwise), browser
+#                tests included: they drive Debian's Chromium at /usr/bin/chromium
+#                (apt-get install chromium; .ci/run installs it) and are skipped with
+#                the reason where it is missing, except with CI=true
 
 PYTHON ?= python3
 VENV := .venv
@@ -23,7 +26,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 install: $(VENV)/.installed
 
-# The design system's CSS comes from npm (package.json) and is copied next to our own.
+# The design system's CSS comes from npm (package.json) and is copied next to our own;
+# npm also brings axe-core, which only the browser tests read from node_modules.
 $(HDS)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(HDS)
@@ -61,7 +65,7 @@ run: install assets translations
 lint: install
 	$(BIN)/ruff check .
 
-test: install translations lint
+test: install assets translations lint
 	$(BIN)/pytest
 
 clean:

@@ -18,7 +18,7 @@ from housing.models.applications import (
     LocationWish,
     application_not_with,
 )
-from housing.models.audit import AuditEvent, LoginThrottle
+from housing.models.audit import AuditEvent, EndedSession, LoginThrottle
 from housing.models.base import Base, utcnow
 from housing.models.geography import County, CountyKind, Municipality
 from housing.models.jobs import BackgroundJob, JobStatus
@@ -43,7 +43,7 @@ __all__ = [
     "ApplicationStatusChange", "AuditEvent",
     "OPEN_STATUSES",
     "BackgroundJob", "JobStatus",
-    "Base", "County", "CountyKind", "LocationWish", "LoginThrottle", "MoveKind", "MoveRequest",
+    "Base", "County", "CountyKind", "EndedSession", "LocationWish", "LoginThrottle", "MoveKind", "MoveRequest",
     "MoveStatus", "Municipality", "Offer", "OfferStatus", "Place", "PlacementType", "Proposal",
     "ProposalDecision", "ReferralStatus", "Role", "RoundStatus", "ScheduleStatus", "ScheduledVisit",
     "ServiceReferral", "ShiftPattern", "StaffAbsence", "SupportPlan", "Tenancy", "Unit", "UnitType",

@@ -1,4 +1,4 @@
-"""The audit log (append-only) and the login throttling counters.
+"""The audit log (append-only), the login throttling counters and the sessions ended by logging out.
 
 Append-only is enforced twice: the session refuses to update or delete an ``AuditEvent``
 (``housing.audit``), and on PostgreSQL a trigger created by the Alembic revision raises on
@@ -51,3 +51,14 @@ class LoginThrottle(Base):
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     failures: Mapped[int] = mapped_column(Integer)
+
+
+class EndedSession(Base):
+    """A session ended by logging out. Sessions live in a signed cookie, so the server
+    cannot delete one: it remembers the ids of those ended until no cookie of them could
+    be valid any more (the absolute session lifetime), and refuses them meanwhile."""
+
+    __tablename__ = "ended_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

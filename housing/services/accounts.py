@@ -12,17 +12,18 @@ from __future__ import annotations
 import enum
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from housing import audit
 from housing.auth import throttle
 from housing.extensions import db
-from housing.models import Role, RoleChangeRequest, RoleChangeStatus, Unit, User, utcnow
+from housing.models import EndedSession, Role, RoleChangeRequest, RoleChangeStatus, Unit, User, utcnow
 from housing.services.errors import RuleViolation
 
 MIN_PASSWORD_LENGTH = 12
@@ -245,6 +246,19 @@ def decide_role_change(actor: User, request: RoleChangeRequest, approve: bool) -
 def end_sessions(user: User) -> None:
     """Every session of the account ends at its next request (see ``User.get_id``)."""
     user.session_version = (user.session_version or 1) + 1
+
+
+def end_session(session_id: str, lifetime: timedelta) -> None:
+    """Logging out: this session (only this one) is refused from now on. Ids older than
+    ``lifetime`` (the absolute session lifetime) are forgotten, as their cookies have expired."""
+    now = utcnow()
+    db.session.merge(EndedSession(session_id=session_id, ended_at=now))
+    db.session.execute(delete(EndedSession).where(EndedSession.ended_at < now - lifetime))
+    db.session.flush()
+
+
+def session_ended(session_id: str) -> bool:
+    return db.session.get(EndedSession, session_id) is not None
 
 
 def set_active(user: User, active: bool) -> None:

@@ -3,8 +3,6 @@ data (Act 703/2023 §11: the client may ask for the last two years)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -80,13 +78,11 @@ def person_report(person: YoungPerson, today: date) -> PersonReport:
     return PersonReport(person, since, today, events)
 
 
-def report_as_csv(report: PersonReport, headers: list[str], action_label) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(headers)
-    for event in report.events:
-        writer.writerow([
-            event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), event.user_email or "", event.role or "",
-            action_label(event.action), event.ip or "",
-        ])
-    return out.getvalue()
+def report_rows(report: PersonReport, action_label) -> list[list[str]]:
+    """The report's rows for a file (written by ``housing.web.downloads``, which neutralises
+    cells a spreadsheet would run as formulas: an email address may start with ``+`` or ``-``)."""
+    return [
+        [event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), event.user_email or "", event.role or "",
+         action_label(event.action), event.ip or ""]
+        for event in report.events
+    ]

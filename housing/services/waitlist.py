@@ -11,8 +11,6 @@ these three and nothing else.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -244,23 +242,3 @@ def export_rows(user: User, filters: Filters, sort: str, descending: bool, today
             db.session.execute(_rows_query(user, filters, sort, descending, now)).unique().all()]
     audit.record_list_view((row.person.id for row in rows), object_type="waitlist_export", action=audit.Action.EXPORT)
     return rows
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def as_csv(header: list[str], rows: Iterable[list[Any]]) -> str:
-    """Semicolon-separated (spreadsheets in Finnish and Swedish expect it), with a BOM for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([csv_cell(cell) for cell in header])
-    for row in rows:
-        writer.writerow([csv_cell("" if cell is None else cell) for cell in row])
-    return "\ufeff" + out.getvalue()

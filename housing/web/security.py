@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from typing import Any
 
@@ -10,6 +11,8 @@ from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from housing.services import accounts
 
 # Own origin only: no CDN, no inline scripts or styles. HDS icons are data: SVG masks.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -53,11 +56,22 @@ def _may_carry_client_data(response: Any) -> bool:
 
 LAST_SEEN = "_last_seen"
 LOGIN_AT = "_login_at"
+SESSION_ID = "_sid"
 
 
 def start_session() -> None:
-    """Call right after ``login_user``: the absolute lifetime counts from here."""
+    """Call right after ``login_user``: the absolute lifetime counts from here, and the
+    session gets an id of its own, by which logging out ends it on the server too."""
     session[LOGIN_AT] = int(time.time())
+    session[SESSION_ID] = secrets.token_urlsafe(32)
+
+
+def end_session_on_server() -> None:
+    """Logging out: a copy of this session's cookie (kept by an attacker, or in a browser
+    left open) stops working, while the account's other sessions go on."""
+    session_id = session.get(SESSION_ID)
+    if isinstance(session_id, str):
+        accounts.end_session(session_id, current_app.config["SESSION_ABSOLUTE_LIFETIME"])
 
 
 def enforce_session_limits() -> None:
@@ -73,11 +87,14 @@ def enforce_session_limits() -> None:
         idle_limit = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
         life_limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
         last_seen, login_at = session.get(LAST_SEEN), session.get(LOGIN_AT)
+        session_id = session.get(SESSION_ID)
         if not isinstance(login_at, int) or now - login_at > life_limit:
             _end_session(_("Your session has ended: log in again every %(hours)d hours.",
                            hours=round(life_limit / 3600)))
         elif isinstance(last_seen, int) and now - last_seen > idle_limit:
             _end_session(_("Your session ended because it was idle too long. Please log in again."))
+        elif not isinstance(session_id, str) or accounts.session_ended(session_id):
+            _end_session(_("This session has ended. Please log in again."))
     session[LAST_SEEN] = now
 
 

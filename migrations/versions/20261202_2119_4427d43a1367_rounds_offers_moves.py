@@ -15,7 +15,7 @@ a transfer is approved, the place chosen and the tenancy that starts there.
 Tenancies that began before today count as moved in on their first day.
 
 Revision ID: 4427d43a1367
-Revises: bacb01b3516c
+Revises: f99412d75ccd
 Create Date: 2026-12-02 21:19:59.169345
 
 """
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4427d43a1367'
-down_revision = 'bacb01b3516c'
+down_revision = 'f99412d75ccd'
 branch_labels = None
 depends_on = None
 

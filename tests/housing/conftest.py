@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import secrets
 import time
 from collections.abc import Iterator
 
@@ -101,13 +102,14 @@ def client(app: Flask) -> FlaskClient:
 
 def log_in(client: FlaskClient, user: User) -> FlaskClient:
     """Log a user in without the login form (the login form has its own tests)."""
-    from housing.web.security import LOGIN_AT
+    from housing.web.security import LOGIN_AT, SESSION_ID
 
     db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()  # "id.session_version"
         session["_fresh"] = True
         session[LOGIN_AT] = int(time.time())
+        session[SESSION_ID] = secrets.token_urlsafe(16)
     return client
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from housing.models import County, Role, RoleChangeRequest, Unit, User, YoungPer
 from housing.services import accounts, audit_reports, scope
 from housing.services.errors import NotVisible, RuleViolation
 from housing.web.admin.forms import AuditSearchForm, PersonLookupForm, UserForm, county_choices
+from housing.web.downloads import csv_response
 from housing.web.fields import options
 from housing.web.forms import form_page, refuse_change
 from housing.web.templating import action_label
@@ -224,6 +225,5 @@ def person_report(person_id: int):
 def person_report_csv(person_id: int):
     report = _report_for(person_id)
     headers = [_("Time"), _("User"), _("Role"), _("Action"), _("IP address")]
-    body = audit_reports.report_as_csv(report, headers, action_label)
-    return Response("\ufeff" + body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=data-access-{person_id}-{report.until.isoformat()}.csv"})
+    return csv_response(f"data-access-{person_id}-{report.until.isoformat()}.csv", headers,
+                        audit_reports.report_rows(report, action_label))

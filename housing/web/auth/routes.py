@@ -12,7 +12,7 @@ from housing.services import accounts
 from housing.web.auth.forms import ChangePasswordForm, LoginForm
 from housing.web.forms import form_page, save_form
 from housing.web.safety import safe_next_url
-from housing.web.security import start_session
+from housing.web.security import end_session_on_server, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -53,6 +53,7 @@ def _login_failure_message(result: accounts.LoginResult) -> str:
 @requires(AUTHENTICATED)
 def logout():
     audit.record(audit.Action.LOGOUT, object_type="user", object_id=current_user.id)
+    end_session_on_server()
     db.session.commit()
     logout_user()
     session.clear()

@@ -17,7 +17,10 @@ bp = Blueprint("main", __name__)
 @requires("dashboard.view")
 def dashboard():
     data = dashboards.for_user(current_user)
-    return rendered_and_committed(f"dashboard/{current_user.role}.html", data=data)  # it may list clients
+    # The dashboard may list clients: its audit events are committed after rendering, since a
+    # commit expires every loaded row (rendering after it read each client again: 2,008
+    # statements and 2.8 s for a caseload of 2,000).
+    return rendered_and_committed(f"dashboard/{current_user.role}.html", data=data)
 
 
 @bp.post("/language")

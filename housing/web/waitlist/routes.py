@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,7 @@ from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import Municipality
 from housing.services import waitlist
+from housing.web.downloads import csv_response
 from housing.web.fields import options, vocabulary_options
 from housing.web.forms import rendered_and_committed
 
@@ -94,10 +95,10 @@ def export():
     rows = waitlist.export_rows(current_user, filters, sort, descending)
     language, today = str(get_locale()), date.today()
     words = _ExportWords()
-    body = waitlist.as_csv(_export_header(), (_export_row(row, language, today, words) for row in rows))
+    response = csv_response(f"waitlist-{current_user.county_id}-{today.isoformat()}.csv", _export_header(),
+                            (_export_row(row, language, today, words) for row in rows))
     db.session.commit()  # the export's audit events, after the rows are read (a commit expires them)
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=waitlist-{current_user.county_id}-{today.isoformat()}.csv"})
+    return response
 
 
 def _export_header() -> list[str]:

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from housing.extensions import db
 from housing.models import Role, User
 from housing.services import accounts
-from housing.web.security import LAST_SEEN, LOGIN_AT
+from housing.web.security import LAST_SEEN, LOGIN_AT, SESSION_ID
 from tests.factories import PASSWORD, make_user
 from tests.housing.conftest import log_in
 
@@ -104,3 +104,43 @@ def test_the_login_form_starts_the_absolute_lifetime(client):
     with client.session_transaction() as session:
         assert session[LOGIN_AT] >= before
         assert session["_user_id"].endswith(".1")
+
+
+def _session_cookie(client: FlaskClient) -> str:
+    return client.get_cookie("kotipolku_session").value
+
+
+def test_login_starts_a_new_session_and_logout_ends_it_on_the_server(app, client):
+    """Before: the session lived only in its signed cookie, so a copy taken before logging
+    out (a shared computer, a stolen cookie) kept working until it expired."""
+    user = make_user(Role.SOCIAL_WORKER)
+    db.session.commit()
+    client.get("/login")
+    before_login = _session_cookie(client)
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    after_login = _session_cookie(client)
+    assert after_login != before_login
+    with client.session_transaction() as session:
+        first_id = session[SESSION_ID]
+    copy = browser(app)
+    copy.set_cookie("kotipolku_session", after_login)
+    other_device = log_in(browser(app), user)
+    assert logged_in(copy) and logged_in(other_device)
+
+    assert client.post("/logout").status_code == 302
+    assert not logged_in(client)
+    assert not logged_in(copy)  # the copied cookie is dead on the server
+    assert logged_in(other_device)  # logging out here ends only this session
+
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert session[SESSION_ID] != first_id
+    assert logged_in(client)
+
+
+def test_a_session_without_an_id_is_refused(app, client):
+    user = make_user()
+    log_in(client, user)
+    with client.session_transaction() as session:
+        del session[SESSION_ID]
+    assert not logged_in(client)

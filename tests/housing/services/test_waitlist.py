@@ -11,6 +11,7 @@ from allocator.matching.reader import read_problem
 from housing.extensions import db
 from housing.models import Application, ApplicationStatus, LocationWish, Role
 from housing.services import waitlist
+from housing.web import downloads
 from tests.factories import make_person, make_user
 
 TODAY = date(2026, 12, 1)
@@ -105,4 +106,4 @@ def test_warnings_name_what_needs_attention():
     ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("Aino", "Aino"), (42, 42),
 ])
 def test_csv_cells_cannot_start_a_formula(text, safe):
-    assert waitlist.csv_cell(text) == safe
+    assert downloads.csv_cell(text) == safe
