@@ -34,8 +34,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+from housing import localtime
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -175,7 +177,7 @@ def new_identity_code(run: Run, rng: random.Random) -> str:
     """A valid code nobody has (temporary individual numbers 900–999 belong to no one)."""
     with run.lock:
         while True:
-            birth = date.today() - timedelta(days=rng.randint(18 * 365, 22 * 365))
+            birth = localtime.today() - timedelta(days=rng.randint(18 * 365, 22 * 365))
             ddmmyy, number = birth.strftime("%d%m%y"), f"{rng.randint(900, 999):03d}"
             code = f"{ddmmyy}{'A' if birth.year >= 2000 else '-'}{number}" \
                    f"{rules.identity_code_check_character(ddmmyy, number)}"

@@ -31,6 +31,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from housing import localtime
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
@@ -54,7 +56,7 @@ from housing.models import (  # noqa: E402
 from housing.services import allocation_policy, round_problem, rounds  # noqa: E402
 from housing.services.round_analysis import Analysis  # noqa: E402
 
-TODAY = date.today()
+TODAY = localtime.today()
 HOURS_PER_PLACE = 12  # the largest need an applicant has: such units never run out of hours
 
 

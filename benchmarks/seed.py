@@ -22,8 +22,10 @@ import argparse
 import random
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from housing import localtime
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -151,7 +153,7 @@ def main() -> None:
     started = time.perf_counter()
     counts = seed(args.database_url, args.seed)
     print(", ".join(f"{count:,} {name}" for name, count in counts.items()),
-          f"written in {time.perf_counter() - started:.0f} s (today {date.today()})")
+          f"written in {time.perf_counter() - started:.0f} s (today {localtime.today()})")
 
 
 if __name__ == "__main__":

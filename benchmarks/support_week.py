@@ -30,6 +30,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from housing import localtime
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 STAFF, RESIDENTS = 30, 150
@@ -163,7 +165,7 @@ def main() -> None:
         upgrade()
         load_reference_data()
         db.session.commit()
-        monday = monday_of(date.today()) + timedelta(days=7)
+        monday = monday_of(localtime.today()) + timedelta(days=7)
         unit, manager = build_unit(random.Random(2026), monday)
         client = log_in(app.test_client(), manager)
         limit = app.config.get("SCHEDULE_SECONDS", 30)

@@ -23,6 +23,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from housing import localtime
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
@@ -48,7 +50,7 @@ STATUS_SHARES = {ApplicationStatus.WAITLISTED: 70, ApplicationStatus.SUBMITTED: 
                  ApplicationStatus.DRAFT: 3, ApplicationStatus.OFFERED: 3, ApplicationStatus.HOUSED: 8,
                  ApplicationStatus.WITHDRAWN: 4, ApplicationStatus.CLOSED: 3}
 PIRKANMAA = ("837", "536", "980", "211", "418", "604", "908", "790", "020", "562", "108")
-TODAY = date.today()
+TODAY = localtime.today()
 
 
 def build_county(rng: random.Random) -> dict[str, int]:

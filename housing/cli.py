@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import Role
 from housing.services.errors import RuleViolation
@@ -129,7 +130,6 @@ def schedule_week(unit_id: int, week, output: Path | None, seconds: int | None) 
 def allocation_round(county_id, as_of, output, time_limit) -> None:
     """Run an allocation round now, as the page does (every free place, the whole waiting list,
     the county's policy), recorded as run from the command line."""
-    from datetime import date
     from pathlib import Path
 
     from housing import jobs
@@ -138,12 +138,12 @@ def allocation_round(county_id, as_of, output, time_limit) -> None:
 
     if db.session.get(County, county_id) is None:
         raise click.ClickException(f"No county {county_id!r}.")
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else localtime.today()
     policy = allocation_policy.policy_for(county_id)
     choice = rounds.RoundChoice(as_of=day, free_by=day, weights=allocation_policy.weights_of(policy),
                                 time_limit=time_limit or rounds.DEFAULT_TIME_LIMIT)
     try:
-        started, job = rounds.create_round(None, county_id, choice, date.today())
+        started, job = rounds.create_round(None, county_id, choice, localtime.today())
     except RuleViolation as violation:
         db.session.rollback()
         raise click.ClickException(str(violation.message)) from None
@@ -168,10 +168,9 @@ def allocation_round(county_id, as_of, output, time_limit) -> None:
 def expire_offers() -> None:
     """Expire offers not answered by their day: the applications go back to the waiting list
     at their old places and the places are free again (run daily, e.g. from cron)."""
-    from datetime import date
 
     from housing.services import offers
 
-    expired = offers.expire_overdue(date.today())
+    expired = offers.expire_overdue(localtime.today())
     db.session.commit()
     click.echo(f"{len(expired)} offer(s) expired.")

@@ -10,7 +10,7 @@ import itertools
 from datetime import date, timedelta
 from typing import Any
 
-from housing import rules
+from housing import localtime, rules
 from housing.extensions import db
 from housing.models import (
     Application,
@@ -103,8 +103,8 @@ def make_person(worker: User | None = None, county_id: str = "PI", birth: date =
 
 def make_tenancy(person: YoungPerson, place: Place, move_in: date | None = None, **fields: Any) -> Tenancy:
     """A tenancy; one that began by today has its move-in recorded (unless ``actual_move_in`` is given)."""
-    move_in = move_in or date.today() - timedelta(days=30)
-    fields.setdefault("actual_move_in", move_in if move_in <= date.today() else None)
+    move_in = move_in or localtime.today() - timedelta(days=30)
+    fields.setdefault("actual_move_in", move_in if move_in <= localtime.today() else None)
     tenancy = Tenancy(young_person_id=person.id, place_id=place.id, move_in=move_in, **fields)
     db.session.add(tenancy)
     db.session.flush()
@@ -115,7 +115,7 @@ def make_application(person: YoungPerson, status: ApplicationStatus = Applicatio
                      **fields: Any) -> Application:
     values = dict(
         young_person_id=person.id, status=status, support_level=2, needs=["mental_health"], support_hours=4,
-        urgency_band=2, need_since=date.today() - timedelta(days=60), max_distance_km=30, household_size=1,
+        urgency_band=2, need_since=localtime.today() - timedelta(days=60), max_distance_km=30, household_size=1,
         needs_accessible=False, acceptable_unit_types=[], consent=True, tiebreak=0.5,
     )
     values.update(fields)
@@ -132,7 +132,7 @@ def application_data(**overrides: Any) -> dict[str, Any]:
 
     data: dict[str, Any] = dict(
         support_level=2, needs=["mental_health"], support_hours=4, urgency_band=3, urgency_ground=None,
-        urgency_reason=None, need_since=date.today() - timedelta(days=30), max_distance_km=30, household_size=1,
+        urgency_reason=None, need_since=localtime.today() - timedelta(days=30), max_distance_km=30, household_size=1,
         needs_accessible=False, acceptable_unit_types=[], own_words="Haluan asua lähellä koulua.", consent=True,
         wishes=[WishInput(municipality="837")], not_with_add=[],
     )
@@ -147,7 +147,7 @@ def apply_for(person: YoungPerson, status: ApplicationStatus = ApplicationStatus
 
     worker = db.session.get(User, person.responsible_worker_id)
     coordinator = coordinator or make_user(Role.COORDINATOR, person.placing_county_id)
-    today = date.today()
+    today = localtime.today()
     application = service.create_draft(worker, person, application_data(**data), today)
     if status == ApplicationStatus.DRAFT:
         return application
@@ -231,7 +231,7 @@ def run_round(coordinator: User, today: date | None = None, **choice: Any):
     from housing.models import AllocationRound
     from housing.services import allocation_policy, rounds
 
-    today = today or date.today()
+    today = today or localtime.today()
     values = dict(as_of=today, free_by=today,
                   weights=allocation_policy.weights_of(allocation_policy.policy_for(coordinator.county_id)))
     values.update(choice)

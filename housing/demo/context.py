@@ -7,17 +7,16 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from allocator.geo import distance_km
-from housing import rules
+from housing import localtime, rules
 from housing.extensions import db
+from housing.localtime import LOCAL_TIME
 from housing.models import Municipality, Place, Unit, User, utcnow
 
 SEED = 2026  # one fixed seed: every run builds the same county (relative to today)
-LOCAL_TIME = ZoneInfo("Europe/Helsinki")
 
 # Town centres of the municipalities the demo uses. The reference centroids are geographic
 # (Tampere's lies in rural Teisko), so homes and units sit at the centres where people live.
@@ -73,7 +72,8 @@ class Demo:
     @classmethod
     def start(cls, today: date | None = None) -> Demo:
         municipalities = {m.code: m for m in db.session.scalars(select(Municipality))}
-        return cls(rng=random.Random(SEED), today=today or date.today(), now=utcnow(), municipalities=municipalities)
+        return cls(rng=random.Random(SEED), today=today or localtime.today(), now=utcnow(),
+                   municipalities=municipalities)
 
     def days_ago(self, days: int) -> date:
         return self.today - timedelta(days=days)

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from housing import audit, rules
+from housing import audit, localtime, rules
 from housing.extensions import db
 from housing.models import (
     Application,
@@ -35,7 +35,7 @@ AFTERCARE_ENDING_SOON = timedelta(days=183)
 
 
 def for_user(user: User, today: date | None = None) -> dict[str, Any]:
-    today = today or date.today()
+    today = today or localtime.today()
     builders = {
         Role.ADMIN: _admin,
         Role.COORDINATOR: _coordinator,

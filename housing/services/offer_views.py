@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from housing import audit, rules
+from housing import audit, localtime, rules
 from housing.extensions import db
 from housing.models import (
     AllocationPolicy,
@@ -89,7 +89,7 @@ def decision_document(offer: Offer) -> DecisionDocument:
     county = person.placing_county
     match_rank, km = _match(proposal, overridden)
     return DecisionDocument(
-        offer=offer, number=f"KP-{offer.sent_at.year if offer.sent_at else date.today().year}-{offer.id:06d}",
+        offer=offer, number=f"KP-{offer.sent_at.year if offer.sent_at else localtime.today().year}-{offer.id:06d}",
         person=person, place=offer.place, unit=unit,
         county_names={"fi": county.name_fi, "sv": county.name_sv, "en": county.name_fi},
         decided_by=offer.created_by, worker=person.responsible_worker,

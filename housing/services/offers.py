@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from housing import audit, vocabulary
+from housing import audit, localtime, vocabulary
 from housing.extensions import db
 from housing.models import (
     Application,
@@ -88,7 +88,7 @@ def accept(actor: User, offer: Offer, move_in: date | None, at: datetime | None 
     """The young person takes the place: a planned tenancy from the day they move in (by
     default the first day the place is free, and not before today)."""
     _check_answerable(actor, offer)
-    move_in = move_in or max(offer.move_in_on, today or date.today())
+    move_in = move_in or max(offer.move_in_on, today or localtime.today())
     if move_in is None or move_in < offer.move_in_on:
         raise RuleViolation(_l("The place is free from %(day)s: choose that day or a later one.",
                                day=offer.move_in_on.strftime("%d.%m.%Y")), field="move_in")

@@ -26,6 +26,7 @@ from sqlalchemy import exists, func, or_, select
 
 from housing import rules
 from housing.extensions import db
+from housing.localtime import LOCAL_TIME
 from housing.models import (
     Application,
     ApplicationStatus,
@@ -83,8 +84,8 @@ def places_free_by(county_id: str, free_by: date, place_ids: list[int] | None = 
 
 
 def end_of_day(day: date) -> datetime:
-    """The moment a day ends on this server's clock, the clock ``date.today()`` reads too."""
-    return datetime.combine(day + timedelta(days=1), time(0)).astimezone()
+    """The moment a day ends in Finland, whose days ``localtime.today()`` counts."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TIME)
 
 
 def waitlisted_by(county_id: str, as_of: date, application_ids: list[int] | None = None) -> Any:

@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from housing.extensions import db
+from housing.localtime import LOCAL_TIME
 from housing.models import (
     Place,
     Role,
@@ -40,7 +40,6 @@ from housing.models import (
 )
 
 FORMAT = "support-schedule/1"
-LOCAL_TIME = ZoneInfo("Europe/Helsinki")
 MINUTES_PER_DAY = 1440
 DAYS_IN_WEEK = 7
 WEEK_MINUTES = MINUTES_PER_DAY * DAYS_IN_WEEK

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, or_, select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import Application, Offer, OfferStatus, Place, Role, Tenancy, Unit, User, VisitRecord, YoungPerson
 from housing.services.errors import NotVisible
@@ -37,7 +38,7 @@ def unit_resident_ids(unit_ids: set[int] | list[int], on: date) -> Any:
 
 
 def young_person_condition(user: User, today: date | None = None) -> ColumnElement[bool]:
-    today = today or date.today()
+    today = today or localtime.today()
     if user.role == Role.SOCIAL_WORKER:
         return YoungPerson.responsible_worker_id == user.id
     if user.role == Role.COORDINATOR:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from housing import audit, rules
+from housing import audit, localtime, rules
 from housing.extensions import db
 from housing.models import Application, ApplicationStatus, LocationWish, Municipality, User, YoungPerson
 
@@ -169,7 +169,7 @@ def waitlist_page(user: User, filters: Filters, sort: str = "position", descendi
     The page is found on narrow rows (ids and positions) and only its rows are loaded whole:
     sorting thousands of full rows to keep fifty cost more than the rest of the page.
     """
-    today, now = today or date.today(), now or datetime.now(UTC)
+    today, now = today or localtime.today(), now or datetime.now(UTC)
     total = _count(user, filters, now)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, page), pages)
@@ -237,7 +237,7 @@ def municipality_named(name: str) -> Municipality | None:
 def export_rows(user: User, filters: Filters, sort: str, descending: bool, today: date | None = None,
                 now: datetime | None = None) -> list[WaitlistRow]:
     """Every row matching the filters, for a CSV file; each person is audited as exported."""
-    today, now = today or date.today(), now or datetime.now(UTC)
+    today, now = today or localtime.today(), now or datetime.now(UTC)
     rows = [_row(application, position, today, now) for application, position in
             db.session.execute(_rows_query(user, filters, sort, descending, now)).unique().all()]
     audit.record_list_view((row.person.id for row in rows), object_type="waitlist_export", action=audit.Action.EXPORT)

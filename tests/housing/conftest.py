@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from housing import create_app
+from housing import create_app, localtime
 from housing.extensions import db
 from housing.models import Base, Role, User
 from housing.services.reference import load_reference_data
@@ -149,7 +149,7 @@ class World:
     """
 
     def __init__(self) -> None:
-        from datetime import date, timedelta
+        from datetime import timedelta
 
         from tests.factories import make_person, make_place, make_tenancy, make_unit, make_user
 
@@ -162,7 +162,7 @@ class World:
         self.unit_manager = make_user(Role.UNIT_MANAGER, "PI", units=[self.unit])
         self.unit_staff = make_user(Role.UNIT_STAFF, "PI", units=[self.unit])
         self.person = make_person(self.social_worker, "PI", address="Hämeenkatu 1")
-        make_tenancy(self.person, self.place, date.today() - timedelta(days=10))
+        make_tenancy(self.person, self.place, localtime.today() - timedelta(days=10))
         self.other_worker = make_user(Role.SOCIAL_WORKER, "HKI")
         self.outsider = make_person(self.other_worker, "HKI")
         db.session.commit()

@@ -6,6 +6,7 @@ import contextvars
 
 from sqlalchemy import select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import Role, User
 
@@ -51,14 +52,14 @@ def test_seed_demo_is_refused_in_production(app):
 
 def test_schedule_week_plans_a_draft_and_writes_problem_and_result_as_stored(app, tmp_path, monkeypatch):
     import json
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from housing.models import ScheduleStatus, WeeklySchedule
     from housing.services.schedule_problem import monday_of
     from tests.housing.services.test_scheduling import Unit
 
-    unit = Unit(move_in=date.today() - timedelta(days=30))
-    monday = monday_of(date.today()) + timedelta(days=7)
+    unit = Unit(move_in=localtime.today() - timedelta(days=30))
+    monday = monday_of(localtime.today()) + timedelta(days=7)
     result = app.test_cli_runner().invoke(args=["schedule-week", "--unit", str(unit.unit.id), "--week",
                                                 monday.isoformat(), "--time-limit", "3", "--output", str(tmp_path)])
     assert result.exit_code == 0, result.output

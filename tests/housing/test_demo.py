@@ -11,14 +11,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
-from housing import rules
+from housing import localtime, rules
 from housing.demo import seed
 from housing.extensions import db
+from housing.localtime import LOCAL_TIME
 from housing.models import (
     AllocationRound,
     Application,
@@ -48,7 +48,6 @@ from housing.models import (
 from housing.services import accounts, moves, offers, rounds, tenancies, units, young_people
 from tests.housing.conftest import empty_client_tables
 
-LOCAL_TIME = ZoneInfo("Europe/Helsinki")
 NAMED_ACCOUNTS = {
     "admin@demo.fi": (Role.ADMIN, None),
     "coordinator@demo.fi": (Role.COORDINATOR, "PI"),
@@ -150,7 +149,7 @@ def test_real_rounds_of_both_counties_made_every_offer(seeded):
     for offer in _all(Offer):
         proposal = proposals[offer.proposal_id]
         assert proposal.decision == ProposalDecision.APPROVED and proposal.place_id == offer.place_id
-    housed_now = [t for t in _all(Tenancy) if t.offer_id is not None and t.is_current(date.today())]
+    housed_now = [t for t in _all(Tenancy) if t.offer_id is not None and t.is_current(localtime.today())]
     assert housed_now and all(t.moved_in and t.moved_in_recorded_by.role == Role.UNIT_STAFF for t in housed_now)
 
 
@@ -169,12 +168,12 @@ def test_identity_codes_are_valid_temporary_and_match_the_person(seeded):
     people = _all(YoungPerson)
     assert len({person.identity_code for person in people}) == len(people)
     for person in people:
-        parsed = rules.parse_identity_code(person.identity_code, today=date.today())
+        parsed = rules.parse_identity_code(person.identity_code, today=localtime.today())
         assert parsed.temporary, person.identity_code
         assert parsed.birth_date == person.birth_date
         if person.gender in ("f", "m"):
             assert parsed.sex == person.gender
-        assert 17 <= rules.age_on(person.birth_date, date.today()) <= 24
+        assert 17 <= rules.age_on(person.birth_date, localtime.today()) <= 24
 
 
 def test_young_people_show_every_situation_the_rules_know(seeded):
@@ -182,7 +181,8 @@ def test_young_people_show_every_situation_the_rules_know(seeded):
     entitlements = Counter(rules.aftercare_entitlement(p.placement_type, p.placement_start, p.placement_end,
                                                        p.placed_alone) for p in people)
     assert entitlements[rules.Entitlement.MANDATORY] > entitlements[rules.Entitlement.DISCRETIONARY] > 0
-    assert {rules.client_plan_state(p.client_plan_date, date.today()) for p in people} == set(rules.ClientPlanState)
+    today = localtime.today()
+    assert {rules.client_plan_state(p.client_plan_date, today) for p in people} == set(rules.ClientPlanState)
     assert any(p.non_disclosure for p in people) and any(p.housing_lack_recorded_on for p in people)
     assert {p.language for p in people} == {"fi", "sv"}
     for person in people:
@@ -239,7 +239,7 @@ def _unit_people(application: Application) -> set[int]:
 
 
 def test_offers_follow_the_applications(seeded):
-    today = date.today()
+    today = localtime.today()
     offers = defaultdict(list)
     for offer in _all(Offer):
         offers[offer.application_id].append(offer)
@@ -266,7 +266,7 @@ def _lived_in(place: Place, day: date) -> bool:
 
 
 def test_tenancies_never_overlap_and_most_places_are_lived_in(seeded):
-    today = date.today()
+    today = localtime.today()
     by_place = defaultdict(list)
     for tenancy in _all(Tenancy):
         by_place[tenancy.place_id].append(tenancy)
@@ -299,7 +299,7 @@ def test_demo_accounts_have_their_roles_counties_and_units(seeded):
     assert all(user.is_demo for user in _all(User))
     manager, staff = _user("unit.manager@demo.fi"), _user("unit.staff@demo.fi")
     assert len(manager.units) == 2 and len(staff.units) == 1 and staff.units[0] in manager.units
-    today = date.today()
+    today = localtime.today()
     for unit in manager.units:
         assert any(_lived_in(place, today) for place in unit.places), unit.name
     worker_id = _user("social.worker@demo.fi").id
@@ -329,7 +329,7 @@ def test_demo_accounts_log_in_with_the_demo_password(seeded, app):
 
 
 def test_every_current_tenancy_has_a_support_plan_with_a_key_worker_of_its_unit(seeded):
-    today = date.today()
+    today = localtime.today()
     plans = defaultdict(list)
     for plan in _all(SupportPlan):
         plans[plan.tenancy_id].append(plan)
@@ -343,7 +343,7 @@ def test_every_current_tenancy_has_a_support_plan_with_a_key_worker_of_its_unit(
 
 def test_published_schedules_keep_shifts_windows_and_one_place_at_a_time(seeded):
     schedules = _all(WeeklySchedule)
-    this_monday = date.today() - timedelta(days=date.today().weekday())
+    this_monday = localtime.today() - timedelta(days=localtime.today().weekday())
     assert {s.week_start for s in schedules} >= {this_monday}
     assert {s.unit for s in schedules} == set(_user("unit.manager@demo.fi").units)
     shifts = {(s.user_id, s.weekday): (s.start_minute, s.end_minute) for s in _all(ShiftPattern)}
@@ -366,7 +366,7 @@ def test_published_schedules_keep_shifts_windows_and_one_place_at_a_time(seeded)
             assert visit.staff_id in unit_staff[schedule.unit_id]
             busy[(visit.staff_id, day)].append((start, end))
             resident_days[(visit.young_person_id, day)] += 1
-            if visit.ends_at.astimezone(LOCAL_TIME).date() < date.today():  # today's are the workers' to record
+            if visit.ends_at.astimezone(LOCAL_TIME).date() < localtime.today():  # today's are the workers' to record
                 assert visit.record is not None and visit.record.staff_id == visit.staff_id
     assert max(resident_days.values()) == 1
     for periods in busy.values():

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from housing import audit, vocabulary
+from housing import audit, localtime, vocabulary
 from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import County, Role, RoleChangeRequest, Unit, User, YoungPerson
@@ -209,7 +207,7 @@ def _report_for(person_id: int):
     person = db.session.get(YoungPerson, person_id)
     if person is None or not _may_report_on(person):
         raise NotVisible("young_person", person_id)
-    report = audit_reports.person_report(person, date.today())
+    report = audit_reports.person_report(person, localtime.today())
     db.session.commit()
     return report
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from housing import audit, rules
+from housing import audit, localtime, rules
 from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import OPEN_STATUSES, Application, ApplicationStatus, Municipality, Role, YoungPerson
@@ -50,7 +50,7 @@ def index():
         chosen = ApplicationStatus(status) if status in ApplicationStatus.__members__.values() else None
         listing = application_views.county_applications(current_user, chosen, page)
         return rendered_and_committed("applications/coordinator_index.html", listing=listing, status=chosen)
-    listing = application_views.worker_applications(current_user, date.today(), page)
+    listing = application_views.worker_applications(current_user, localtime.today(), page)
     return rendered_and_committed("applications/worker_index.html", listing=listing)
 
 
@@ -74,7 +74,7 @@ def _prepare(form: ApplicationForm, application: Application | None) -> Applicat
 
 
 def _form_page(form: ApplicationForm, person: YoungPerson, application: Application | None):
-    today = date.today()
+    today = localtime.today()
     returned = application is not None and application.status == ApplicationStatus.RETURNED
     return form_page("applications/form.html", form, person=person, application=application,
                      entitlement=applications.entitlement_of(person, today), age=rules.age_on(person.birth_date, today),
@@ -93,9 +93,9 @@ def _audit_form_view(person: YoungPerson, application: Application | None) -> No
 def _saved_and_maybe_sent(application: Application, form: ApplicationForm) -> Application:
     """After saving: send it on when the worker pressed the send button."""
     if _sending() and application.status == ApplicationStatus.DRAFT:
-        applications.submit(current_user, application, date.today())
+        applications.submit(current_user, application, localtime.today())
     elif _sending() and application.status == ApplicationStatus.RETURNED:
-        applications.answer_and_resubmit(current_user, application, form.reason.data or "", date.today())
+        applications.answer_and_resubmit(current_user, application, form.reason.data or "", localtime.today())
     return application
 
 
@@ -114,7 +114,7 @@ def create():
     person = scope.get_young_person(current_user, person_id)
     form = _prepare(ApplicationForm(), None)
     done = save_form(form, lambda: _saved_and_maybe_sent(applications.create_draft(
-        current_user, person, form.data_for_service(), date.today(), submitting=_sending()), form),
+        current_user, person, form.data_for_service(), localtime.today(), submitting=_sending()), form),
         _success_message(), lambda application: url_for("applications.detail", application_id=application.id))
     if done is None and request.method == "GET":
         _audit_form_view(person, None)
@@ -147,7 +147,7 @@ def edit(application_id: int):
 
 
 def _updated(application: Application, form: ApplicationForm) -> Application:
-    applications.update_application(current_user, application, form.data_for_service(), date.today(),
+    applications.update_application(current_user, application, form.data_for_service(), localtime.today(),
                                     submitting=_sending())
     return application
 
@@ -160,7 +160,7 @@ def _sending() -> bool:
 
 
 def _detail_page(application: Application, forms: dict[str, StepForm] | None = None, status: int = 200):
-    view = application_views.view_application(current_user, application, date.today())
+    view = application_views.view_application(current_user, application, localtime.today())
     forms = forms or {}
     for step in view.steps:
         forms.setdefault(step, StepForm(prefix=step, formdata=None))
@@ -202,7 +202,7 @@ def return_with_question(application_id: int):
 @requires("application.review")
 def put_on_waitlist(application_id: int):
     return _take_step(application_id, "waitlist",
-                      lambda a, text: applications.waitlist(current_user, a, date.today(), text),
+                      lambda a, text: applications.waitlist(current_user, a, localtime.today(), text),
                       _("The application is on the waiting list."))
 
 
@@ -230,7 +230,7 @@ def sheet(application_id: int):
     language = request.args.get("lang") or application.young_person.language
     if language not in SHEET_LANGUAGES:
         language = "fi"
-    data = application_views.sheet(application, date.today())
+    data = application_views.sheet(application, localtime.today())
     with force_locale(language):
-        return rendered_and_committed("applications/sheet.html", s=data, language=language, today=date.today(),
+        return rendered_and_committed("applications/sheet.html", s=data, language=language, today=localtime.today(),
                                       wishes=application_views.wish_names(application, language))

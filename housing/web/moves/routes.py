@@ -3,14 +3,13 @@ out, transfers, alerts; one tenancy's page with its actions; recording an existi
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from housing import localtime
 from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import MoveRequest, Offer, OfferStatus, Place, Unit, YoungPerson
@@ -26,16 +25,16 @@ bp = Blueprint("moves", __name__, url_prefix="/moves")
 @bp.get("/")
 @requires("moves.view")
 def index():
-    view = move_views.overview(current_user, date.today(), request.args.get("unit", type=int))
-    return rendered_and_committed("moves/index.html", v=view, today=date.today(),
-                                  move_in_form=MoveInForm(formdata=None, day=date.today()))
+    view = move_views.overview(current_user, localtime.today(), request.args.get("unit", type=int))
+    return rendered_and_committed("moves/index.html", v=view, today=localtime.today(),
+                                  move_in_form=MoveInForm(formdata=None, day=localtime.today()))
 
 
 def _tenancy_page(tenancy_id: int, move_in_form: MoveInForm | None = None, status: int = 200):
     tenancy = move_views.get_visible_tenancy(current_user, tenancy_id)
     view = move_views.view_tenancy(current_user, tenancy)
-    form = move_in_form or MoveInForm(formdata=None, day=min(date.today(), tenancy.move_in))
-    return rendered_and_committed("moves/tenancy.html", v=view, move_in_form=form, today=date.today()), status
+    form = move_in_form or MoveInForm(formdata=None, day=min(localtime.today(), tenancy.move_in))
+    return rendered_and_committed("moves/tenancy.html", v=view, move_in_form=form, today=localtime.today()), status
 
 
 @bp.get("/tenancies/<int:tenancy_id>")
@@ -51,7 +50,7 @@ def move_in(tenancy_id: int):
     form = MoveInForm()
     if form.validate_on_submit():
         try:
-            moves.record_move_in(current_user, found, form.day.data, date.today())
+            moves.record_move_in(current_user, found, form.day.data, localtime.today())
         except RuleViolation as violation:
             refuse_change(violation, form)
         else:
@@ -72,7 +71,7 @@ def move_out(tenancy_id: int):
     found = move_views.get_visible_tenancy(current_user, tenancy_id, for_change=request.method == "POST")
     form = MoveOutForm()
     done = save_form(form, lambda: moves.record_move_out(current_user, found, form.day.data, form.code.data or "",
-                                                         form.text.data, date.today()),
+                                                         form.text.data, localtime.today()),
                      _("The move-out is recorded: the place is free from that day."),
                      lambda _request: url_for("moves.tenancy", tenancy_id=tenancy_id))
     return done or form_page("moves/move_out.html", form, tenancy=found)
@@ -88,7 +87,8 @@ def request_transfer(tenancy_id: int):
         select(Unit).where(Unit.county_id == county_id, Unit.active.is_(True)).order_by(Unit.name))),
         empty=_("No wish"))
     done = save_form(form, lambda: moves.request_transfer(current_user, found, form.code.data or "", form.text.data,
-                                                          form.wanted.data, form.target_unit_id.data, date.today()),
+                                                          form.wanted.data, form.target_unit_id.data,
+                                                          localtime.today()),
                      _("The transfer has been asked for. The housing coordinator decides it."),
                      lambda _request: url_for("moves.tenancy", tenancy_id=tenancy_id))
     return done or form_page("moves/transfer_request.html", form, tenancy=found)
@@ -119,7 +119,7 @@ def decide_transfer(request_id: int):
             if request.form.get("decision") == "reject":
                 moves.reject_transfer(current_user, transfer, form.note.data or "")
             else:
-                moves.approve_transfer(current_user, transfer, form.place_id.data, form.day.data, date.today(),
+                moves.approve_transfer(current_user, transfer, form.place_id.data, form.day.data, localtime.today(),
                                        form.note.data)
         except RuleViolation as violation:
             refuse_change(violation, form)
@@ -146,7 +146,7 @@ def _places_for(transfer: MoveRequest) -> list[Place]:
 
 def _free_in_wished_unit(transfer: MoveRequest, places: list[Place]) -> int | None:
     """The first place of the wished unit that is free on the wished day, with no offer waiting."""
-    day = transfer.wanted_date or date.today()
+    day = transfer.wanted_date or localtime.today()
     for place in places:
         if place.unit_id == transfer.target_unit_id and tenancies.overlapping_tenancy(place.id, day, None) is None \
                 and not _offered(place):
@@ -162,10 +162,10 @@ def _offered(place: Place) -> bool:
 def _free_note(place: Place) -> str:
     if _offered(place):
         return _("offered, waiting for an answer")
-    open_ended = tenancies.overlapping_tenancy(place.id, date.today(), None)
+    open_ended = tenancies.overlapping_tenancy(place.id, localtime.today(), None)
     if open_ended is not None and open_ended.ends is None:
         return _("taken")
-    return _("free from %(day)s", day=offers.first_free_day(place, date.today()).strftime("%d.%m.%Y"))
+    return _("free from %(day)s", day=offers.first_free_day(place, localtime.today()).strftime("%d.%m.%Y"))
 
 
 @bp.route("/residents/new", methods=["GET", "POST"])
@@ -187,7 +187,7 @@ def register_resident():
         place = db.session.get(Place, form.place_id.data) if form.place_id.data else None
         if place is None:
             raise RuleViolation(_("Choose a place."), field="place_id")
-        return tenancies.register_resident(current_user, person, place, form.move_in.data, date.today())
+        return tenancies.register_resident(current_user, person, place, form.move_in.data, localtime.today())
 
     done = save_form(form, register, _("The resident is recorded."),
                      lambda created: url_for("moves.tenancy", tenancy_id=created.id))

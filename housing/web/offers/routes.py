@@ -3,14 +3,12 @@ person's language (Finnish, Swedish or English) with its reasons and appeal inst
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from housing import audit
+from housing import audit, localtime
 from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.services import offer_views, offers
@@ -24,8 +22,8 @@ DECISION_LANGUAGES = ("fi", "sv", "en")
 
 def _page(offer_id: int, accept: AcceptForm | None = None, decline: DeclineForm | None = None, status: int = 200):
     offer = offers.get_offer(current_user, offer_id)
-    view = offer_views.view_offer(offer, date.today())
-    accept = accept or AcceptForm(formdata=None, move_in=max(offer.move_in_on, date.today()))
+    view = offer_views.view_offer(offer, localtime.today())
+    accept = accept or AcceptForm(formdata=None, move_in=max(offer.move_in_on, localtime.today()))
     decline = decline or DeclineForm(formdata=None)
     return rendered_and_committed("offers/detail.html", v=view, accept=accept, decline=decline), status
 
@@ -86,5 +84,5 @@ def decision(offer_id: int):
     audit.record(audit.Action.VIEW, object_type="offer", object_id=offer.id, young_person_id=person.id,
                  detail={"decision": True, "language": language})
     with force_locale(language):
-        return rendered_and_committed("offers/decision.html", d=document, language=language, today=date.today(),
+        return rendered_and_committed("offers/decision.html", d=document, language=language, today=localtime.today(),
                                       wishes=offer_views.wish_names(offer.application, language))

@@ -7,7 +7,7 @@ job's progress (also after a reload).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, flash, jsonify, redirect, request, url_for
 from flask_babel import format_datetime, get_locale
@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from housing import audit, jobs
+from housing import audit, jobs, localtime
 from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import AllocationRound, Application, County, Proposal, Role, RoundStatus
@@ -57,9 +57,9 @@ def _round_form() -> RoundForm:
         policy = allocation_policy.policy_for(current_user.county_id)
         for name, value in allocation_policy.weights_of(policy).items():
             form[name].data = value
-        form.as_of.data = form.free_by.data = date.today()
-    day = form.free_by.data or date.today()
-    as_of = form.as_of.data or date.today()
+        form.as_of.data = form.free_by.data = localtime.today()
+    day = form.free_by.data or localtime.today()
+    as_of = form.as_of.data or localtime.today()
     places = db.session.scalars(round_problem.places_free_by(current_user.county_id, day)
                                 .options(selectinload(round_problem.Place.unit)).order_by(round_problem.Place.id))
     form.place_ids.choices = options((p.id, f"{p.unit.name}: {p.label}") for p in
@@ -90,7 +90,7 @@ def create():
     form = _round_form()
     if request.method == "POST" and request.form.get("action") != "refresh" and form.validate_on_submit():
         try:
-            started, job = rounds.create_round(current_user, current_user.county_id, _choice(form), date.today())
+            started, job = rounds.create_round(current_user, current_user.county_id, _choice(form), localtime.today())
         except RuleViolation as violation:
             refuse_change(violation, form)
         else:
@@ -185,7 +185,7 @@ def approve_all(round_id: int):
     if round_.status != RoundStatus.DONE:
         flash(_("The round has no proposals waiting for a decision."), "error")
         return redirect(url_for("rounds.detail", round_id=round_id))
-    outcome = proposals.approve_all(current_user, round_, date.today())
+    outcome = proposals.approve_all(current_user, round_, localtime.today())
     db.session.commit()
     flash(_("%(count)d offers were sent.", count=len(outcome.sent)), "success")
     for proposal, refusal in outcome.refused:
@@ -204,7 +204,8 @@ def _proposal(round_: AllocationRound, proposal_id: int, for_change: bool = True
 @bp.post("/<int:round_id>/proposals/<int:proposal_id>/approve")
 @requires("round.decide")
 def approve(round_id: int, proposal_id: int):
-    return _act(round_id, lambda r: proposals.approve(current_user, _proposal(r, proposal_id), date.today()) and None,
+    return _act(round_id,
+                lambda r: proposals.approve(current_user, _proposal(r, proposal_id), localtime.today()) and None,
                 _("Approved: the offer has been sent to the social worker."))
 
 
@@ -236,7 +237,7 @@ def override(round_id: int, proposal_id: int):
     passed_over = []
     if form.validate_on_submit():
         try:
-            proposals.override(current_user, proposal, form.place_id.data, form.reason.data or "", date.today(),
+            proposals.override(current_user, proposal, form.place_id.data, form.reason.data or "", localtime.today(),
                                confirmed=form.confirm.data, analysis=analysis)
         except proposals.NeedsConfirmation as question:
             db.session.rollback()

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from housing import jobs, vocabulary
+from housing import jobs, localtime, vocabulary
 from housing.auth.permissions import can, requires
 from housing.extensions import db
 from housing.models import ScheduleStatus, Unit, WeeklySchedule, utcnow
@@ -58,9 +58,9 @@ def _own_units() -> list[Unit]:
 def _plan_form() -> PlanWeekForm:
     form = PlanWeekForm()
     form.unit_id.choices = options((unit.id, unit.name) for unit in _own_units())
-    form.week.choices = week_choices(monday_of(date.today()))
+    form.week.choices = week_choices(monday_of(localtime.today()))
     if request.method == "GET":
-        form.week.data = (monday_of(date.today()) + timedelta(days=7)).isoformat()
+        form.week.data = (monday_of(localtime.today()) + timedelta(days=7)).isoformat()
     return form
 
 
@@ -68,11 +68,11 @@ def _plan_form() -> PlanWeekForm:
 @requires("schedule.view")
 def index(form: PlanWeekForm | None = None):
     manage = can(current_user, "schedule.manage")
-    since = monday_of(date.today()) - timedelta(weeks=HISTORY_WEEKS)
+    since = monday_of(localtime.today()) - timedelta(weeks=HISTORY_WEEKS)
     weeks = scheduling.schedules_of_units(current_user.unit_ids, since, published_only=not manage)
     form = form or (_plan_form() if manage else None)
     return render_template("schedules/index.html", weeks=weeks, form=form, week_label=week_label,
-                           this_monday=monday_of(date.today())), 400 if form and form.errors else 200
+                           this_monday=monday_of(localtime.today())), 400 if form and form.errors else 200
 
 
 @bp.post("/new")

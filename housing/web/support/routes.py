@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from housing import audit
+from housing import audit, localtime
 from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import StaffAbsence, Unit
@@ -38,7 +36,7 @@ def index():
 @requires("staff.manage")
 def unit(unit_id: int):
     unit = scope.get_unit(current_user, unit_id)
-    today = date.today()
+    today = localtime.today()
     staff = staffing.staff_with_plans(unit, today)
     residents = support_plans.residents_with_plans(unit, today)
     to_replan = _weeks_to_replan(staff)
@@ -100,7 +98,7 @@ def delete_absence(unit_id: int, absence_id: int):
 @requires("support_plan.manage")
 def edit_plan(unit_id: int, tenancy_id: int):
     unit = scope.get_unit(current_user, unit_id)
-    today = date.today()
+    today = localtime.today()
     tenancy = support_plans.get_tenancy(unit, tenancy_id, today)
     person = scope.get_young_person(current_user, tenancy.young_person_id)
     plan = support_plans.plans_of_tenancies([tenancy.id]).get(tenancy.id)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from housing import localtime
 from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import Municipality, Place
@@ -25,7 +24,7 @@ bp = Blueprint("units", __name__, url_prefix="/units")
 def index():
     search = request.args.get("q", "").strip()[:100]
     level = request.args.get("level", type=int)
-    rows = units.list_units(current_user, date.today(), search=search, support_level=level)
+    rows = units.list_units(current_user, localtime.today(), search=search, support_level=level)
     return render_template("units/index.html", rows=rows, search=search, level=level)
 
 
@@ -34,7 +33,7 @@ def index():
 def detail(unit_id: int):
     unit = scope.get_unit(current_user, unit_id)
     show_residents = scope.sees_resident_list(current_user, unit)
-    today = date.today()
+    today = localtime.today()
     rows = units.places_with_tenancies(current_user, unit, today, show_residents)
     return rendered_and_committed("units/detail.html", unit=unit, rows=rows, show_residents=show_residents, today=today)
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from housing import audit
+from housing import audit, localtime
 from housing.auth.permissions import can, requires
 from housing.extensions import db
 from housing.models import Place, Tenancy, YoungPerson, utcnow
@@ -30,7 +30,7 @@ def template_helpers() -> dict:
 
 
 def _today() -> date:
-    return utcnow().astimezone(LOCAL_TIME).date()
+    return localtime.today()
 
 
 @bp.get("/my-day")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
-from housing import rules, vocabulary
+from housing import localtime, rules, vocabulary
 from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import Municipality
@@ -93,7 +93,7 @@ def export():
     non-disclosure for safety (whoever opens the file later may not see it); audited per person."""
     _form, filters, sort, descending = _read_request()
     rows = waitlist.export_rows(current_user, filters, sort, descending)
-    language, today = str(get_locale()), date.today()
+    language, today = str(get_locale()), localtime.today()
     words = _ExportWords()
     response = csv_response(f"waitlist-{current_user.county_id}-{today.isoformat()}.csv", _export_header(),
                             (_export_row(row, language, today, words) for row in rows))

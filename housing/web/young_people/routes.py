@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -9,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import Optional
 
-from housing import audit
+from housing import audit, localtime
 from housing.auth.permissions import can, requires
 from housing.extensions import db
 from housing.models import Municipality, Role
@@ -35,7 +33,7 @@ def index():
 
 def _detail_page(person_id: int, reveal_identity_code: bool = False):
     person = scope.get_young_person(current_user, person_id)
-    summary = young_people.view_person(person, date.today())
+    summary = young_people.view_person(person, localtime.today())
     identity_code = young_people.reveal_identity_code(person) if reveal_identity_code else None
     return rendered_and_committed(
         "young_people/detail.html", s=summary, person=person, identity_code=identity_code,
@@ -84,7 +82,7 @@ def _person_form(obj=None) -> YoungPersonForm:
 @requires("young_person.create")
 def create():
     form = _person_form()
-    done = save_form(form, lambda: young_people.create_person(current_user, form.data_for_service(), date.today()),
+    done = save_form(form, lambda: young_people.create_person(current_user, form.data_for_service(), localtime.today()),
                      _("The young person has been registered."),
                      lambda person: url_for("young_people.detail", person_id=person.id))
     return done or form_page("young_people/form.html", form, person=None)
@@ -96,7 +94,7 @@ def edit(person_id: int):
     person = scope.get_young_person(current_user, person_id)
     form = _person_form(person)
     done = save_form(form, lambda: young_people.update_person(current_user, person, form.data_for_service(),
-                                                              date.today()),
+                                                              localtime.today()),
                      _("The changes have been saved."),
                      lambda _result: url_for("young_people.detail", person_id=person.id))
     if done is None and request.method == "GET":

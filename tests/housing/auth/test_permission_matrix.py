@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask, url_for
 
+from housing import localtime
 from housing.auth.permissions import declared_permission
 from housing.extensions import db
 from housing.models import Role
@@ -117,7 +118,7 @@ def _url_arguments(world) -> dict[str, int | str]:
 
 def _support_objects(world) -> dict[str, int | str]:
     """A plan, a published week with a recorded visit and one to record, a draft, an absence."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from sqlalchemy import select
 
@@ -129,7 +130,7 @@ def _support_objects(world) -> dict[str, int | str]:
     db.session.add_all(ShiftPattern(user_id=staff.id, weekday=d, start_minute=480, end_minute=960) for d in range(5))
     tenancy = db.session.scalar(select(Tenancy).where(Tenancy.young_person_id == world.person.id))
     plan = make_plan(tenancy, staff, visits_per_week=2, preferred_times=[])
-    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    monday = localtime.today() - timedelta(days=localtime.today().weekday()) + timedelta(days=7)
     visits = [(f"P{plan.id}.1", staff, 600), (f"P{plan.id}.2", staff, 1440 + 600)]
     published = make_week(world.unit, monday, visits, status=ScheduleStatus.PUBLISHED)
     draft = make_week(world.unit, monday + timedelta(days=7), visits)
@@ -145,7 +146,6 @@ def _support_objects(world) -> dict[str, int | str]:
 
 def _round_objects(world) -> dict[str, int | str]:
     """A solved round of the county, an offer from it, the world's tenancy with a transfer asked for."""
-    from datetime import date
 
     from sqlalchemy import select
 
@@ -160,10 +160,10 @@ def _round_objects(world) -> dict[str, int | str]:
     proposal = next(p for p in solved.proposals if p.application_id == waiting.id) if any(
         p.application_id == waiting.id and p.place_id for p in solved.proposals) else next(
         p for p in solved.proposals if p.place_id)
-    offer = proposals.approve(world.coordinator, proposal, date.today())
+    offer = proposals.approve(world.coordinator, proposal, localtime.today())
     tenancy = db.session.scalar(select(Tenancy).where(Tenancy.young_person_id == world.person.id))
     transfer = moves.request_transfer(world.social_worker, tenancy, "other", "Lähemmäs koulua.", None, None,
-                                      date.today())
+                                      localtime.today())
     db.session.commit()
     return {"round_id": solved.id, "proposal_id": proposal.id, "which": "problem", "offer_id": offer.id,
             "tenancy_id": tenancy.id, "request_id": transfer.id, "county_id": "PI"}

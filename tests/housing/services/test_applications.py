@@ -9,7 +9,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from housing import rules
+from housing import localtime, rules
 from housing.extensions import db
 from housing.models import (
     Application,
@@ -29,7 +29,7 @@ from housing.services.errors import RuleViolation, RuleViolations
 from tests.factories import application_data, apply_for, make_person, make_place, make_unit, make_user
 
 S = ApplicationStatus
-TODAY = date.today()
+TODAY = localtime.today()
 
 
 @pytest.fixture(autouse=True)

@@ -11,13 +11,14 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import MoveStatus, Offer, Place, Role, Tenancy
 from housing.services import move_views, moves, offers, tenancies
 from housing.services.errors import RuleViolation
 from tests.factories import apply_for, make_person, make_place, make_tenancy, make_unit, make_user
 
-TODAY = date.today()
+TODAY = localtime.today()
 
 
 @pytest.fixture(autouse=True)

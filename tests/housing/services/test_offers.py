@@ -3,19 +3,20 @@ application to its old place in the queue and frees the place; the unit's move-i
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import ApplicationStatus, OfferStatus, Role, Tenancy
 from housing.services import applications, moves, offers, proposals, round_problem, waitlist
 from housing.services.errors import RuleViolation
 from tests.factories import apply_for, make_person, make_place, make_unit, make_user, run_round
 
-TODAY = date.today()
+TODAY = localtime.today()
 
 
 @pytest.fixture(autouse=True)

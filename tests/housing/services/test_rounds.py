@@ -9,7 +9,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from housing import jobs
+from housing import jobs, localtime
 from housing.extensions import db
 from housing.models import (
     AllocationRound,
@@ -37,7 +37,7 @@ from tests.factories import (
     run_round,
 )
 
-TODAY = date.today()
+TODAY = localtime.today()
 TAMPERE = {"lat": 61.62378, "lon": 23.8885}  # the reference centroid a municipality wish points at
 
 

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import Application, ApplicationStatus, AuditEvent, Role
 from housing.services.applications import WishInput
 from tests.factories import apply_for, make_person
 
-TODAY = date.today()
+TODAY = localtime.today()
 COMPLETE = {
     "support_level": "2", "needs": ["mental_health", "education"], "support_hours": "4", "urgency_band": "3",
     "urgency_ground": "", "urgency_reason": "", "need_since": (TODAY - timedelta(days=20)).isoformat(),

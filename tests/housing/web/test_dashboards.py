@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import ApplicationStatus, AuditEvent, Role, ScheduledVisit, ScheduleStatus, WeeklySchedule
 from tests.factories import make_application, make_person, make_place, make_user
@@ -13,7 +14,7 @@ from tests.factories import make_application, make_person, make_place, make_user
 
 def test_social_worker_sees_caseload_against_the_limit_and_plans_to_update(client, login, world):
     for _ in range(24):
-        make_person(world.social_worker, client_plan_date=date.today())
+        make_person(world.social_worker, client_plan_date=localtime.today())
     db.session.commit()
     login(world.social_worker)
     client.post("/language", data={"language": "en"})
@@ -37,7 +38,7 @@ def test_coordinator_sees_the_waiting_list_by_band_and_free_places(client, login
 
 def test_unit_staff_see_their_own_visits_of_the_coming_week(client, login, world):
     start = datetime.now(UTC) + timedelta(days=1)
-    published, draft = (WeeklySchedule(unit_id=world.unit.id, week_start=date.today(), status=status)
+    published, draft = (WeeklySchedule(unit_id=world.unit.id, week_start=localtime.today(), status=status)
                         for status in (ScheduleStatus.PUBLISHED, ScheduleStatus.DRAFT))
     db.session.add_all([published, draft])
     db.session.flush()

@@ -4,17 +4,18 @@ transfer and a move-out are done, and the application's history shows every step
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import ApplicationStatus, MoveRequest, Offer, OfferStatus, Role, Tenancy
 from housing.services import proposals
 from tests.factories import apply_for, make_person, make_place, make_unit, make_user, run_round
 
-TODAY = date.today()
+TODAY = localtime.today()
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from housing import jobs
+from housing import jobs, localtime
 from housing.extensions import db
 from housing.models import (
     AllocationRound,
@@ -26,7 +26,7 @@ from housing.models import (
 from housing.services import rounds
 from tests.factories import apply_for, make_person, make_place, make_unit, make_user, run_round
 
-TODAY = date.today()
+TODAY = localtime.today()
 REDIS_URL = os.environ.get("HOUSING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

@@ -3,25 +3,26 @@ move a visit (and be refused an illegal move), publish, re-plan after an absence
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import AuditEvent, BackgroundJob, JobStatus, Role, ScheduleStatus, StaffAbsence, WeeklySchedule
 from housing.services.schedule_problem import monday_of
 from tests.factories import make_user, make_week
 from tests.housing.services.test_scheduling import Unit
 
-NEXT_MONDAY = monday_of(date.today()) + timedelta(days=7)
+NEXT_MONDAY = monday_of(localtime.today()) + timedelta(days=7)
 
 
 @pytest.fixture
 def unit(app, monkeypatch) -> Unit:
     monkeypatch.setitem(app.config, "SCHEDULE_SECONDS", 3)
     monkeypatch.setitem(app.config, "SCHEDULE_REPLAN_SECONDS", 3)
-    return Unit(move_in=date.today() - timedelta(days=60))
+    return Unit(move_in=localtime.today() - timedelta(days=60))
 
 
 def ref(plan, n: int = 1) -> str:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import AuditEvent, Role, User, YoungPerson
 from tests.factories import make_person, make_place, make_tenancy, make_unit, make_user
@@ -47,7 +48,6 @@ def _housing(world):
     """Once per world: the person on the waiting list, a solved round that offers them the free
     place, and the offer; their tenancy is the world's."""
     if not hasattr(world, "offer"):
-        from datetime import date
 
         from housing.models import Tenancy
         from housing.services import moves, proposals
@@ -57,10 +57,10 @@ def _housing(world):
         db.session.commit()
         world.round = run_round(world.coordinator)
         world.proposal = next(p for p in world.round.proposals if p.place_id)
-        world.offer = proposals.approve(world.coordinator, world.proposal, date.today())
+        world.offer = proposals.approve(world.coordinator, world.proposal, localtime.today())
         world.tenancy = db.session.scalar(select(Tenancy).where(Tenancy.young_person_id == world.person.id))
-        moves.record_move_out(world.social_worker, world.tenancy, date.today() + timedelta(days=60),
-                              "own_rental_home", None, date.today())
+        moves.record_move_out(world.social_worker, world.tenancy, localtime.today() + timedelta(days=60),
+                              "own_rental_home", None, localtime.today())
         db.session.commit()
     return world
 
@@ -175,8 +175,8 @@ def test_near_outsiders_get_nothing_of_the_person(client, login, world, outsider
 def test_a_protected_persons_page_shows_no_unit_or_place_to_their_unit_staff(page, world):
     """Before: the housing section listed every tenancy (unit and place) to anyone who could open the page."""
     earlier_unit = make_unit("PI", TAMPERE, name="Aiempi Asumisyksikkö")
-    make_tenancy(world.person, make_place(earlier_unit, label="Huone 9"), date.today() - timedelta(days=400),
-                 actual_move_out=date.today() - timedelta(days=20))
+    make_tenancy(world.person, make_place(earlier_unit, label="Huone 9"), localtime.today() - timedelta(days=400),
+                 actual_move_out=localtime.today() - timedelta(days=20))
     world.person.non_disclosure = True
     db.session.commit()
     text = page(world.unit_staff, f"/young-people/{world.person.id}").get_text()

@@ -26,6 +26,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from markupsafe import escape
 
+from housing import localtime
 from housing.auth.permissions import AUTHENTICATED, PUBLIC, can, declared_permission
 from housing.extensions import db
 from housing.models import Role
@@ -115,7 +116,7 @@ def _person_values(ids: dict[str, int]) -> dict[str, str]:
 
 
 def _application_values(ids: dict[str, int]) -> dict[str, str]:
-    return {"support_level": "2", "need_since": (date.today() - timedelta(days=30)).isoformat(),
+    return {"support_level": "2", "need_since": (localtime.today() - timedelta(days=30)).isoformat(),
             "wishes_0_municipality": "Tampere", "wishes_0_lat": "61.45", "wishes_0_lon": "23.85",
             "consent": "y", "action": "submit"}
 

@@ -3,11 +3,12 @@ plan, and bad input is explained next to its field with nothing changed."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import Role, ShiftPattern, StaffAbsence, SupportPlan
 from tests.factories import make_person, make_place, make_staff, make_tenancy, make_unit, make_user
@@ -21,7 +22,7 @@ class Setting:
         self.colleague = make_staff(self.unit)
         self.elsewhere = make_staff(make_unit("PI"))
         self.person = make_person(None)
-        self.tenancy = make_tenancy(self.person, make_place(self.unit), date.today() - timedelta(days=20))
+        self.tenancy = make_tenancy(self.person, make_place(self.unit), localtime.today() - timedelta(days=20))
         db.session.commit()
 
 
@@ -91,7 +92,7 @@ def test_a_shift_that_ends_before_it_starts_is_refused(page, setting):
 
 def test_absences_are_recorded_and_an_overlapping_one_is_refused(page, setting):
     url = f"/support/units/{setting.unit.id}/staff/{setting.nurse.id}/absences/new"
-    first = date.today() + timedelta(days=10)
+    first = localtime.today() + timedelta(days=10)
     page(setting.manager, url, method="POST", status=302,
          data={"first_day": first.isoformat(), "last_day": (first + timedelta(days=4)).isoformat(),
                "reason": "annual_leave"})

@@ -3,11 +3,12 @@ versions of late edits, the missed-visits alert, and turvakielto addresses kept 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from housing import localtime
 from housing.extensions import db
 from housing.models import AuditEvent, Role, ScheduleStatus, VisitOutcome, VisitRecord, VisitRecordVersion
 from housing.services import visit_records
@@ -32,7 +33,7 @@ class Day:
     """A unit with one worker's published visits today: a protected resident first, then another."""
 
     def __init__(self) -> None:
-        today = date.today()
+        today = localtime.today()
         self.unit = make_unit("PI")
         self.staff = make_staff(self.unit, shifts=[(d, 0, 1440) for d in range(7)])
         self.manager = make_user(Role.UNIT_MANAGER, "PI", units=[self.unit])
@@ -59,7 +60,7 @@ def day(app) -> Day:
 
 
 def done(**changes) -> dict:
-    data = {"outcome": "done", "day": date.today().isoformat(), "start_time": "00:00", "actual_minutes": 50,
+    data = {"outcome": "done", "day": localtime.today().isoformat(), "start_time": "00:00", "actual_minutes": 50,
             "visit_type": "home_visit", "themes": ["finances", "studies_work"], "notes": NOTE}
     data.update(changes)
     return data
@@ -80,7 +81,7 @@ def test_the_workers_day_lists_todays_visits_in_order(page, day):
 def test_a_worker_records_one_done_visit_and_one_missed(page, day):
     page(day.staff, f"/visits/{day.open_visit.id}/record", method="POST", status=302, data=done())
     page(day.staff, f"/visits/{day.protected_visit.id}/record", method="POST", status=302,
-         data={"outcome": "missed", "day": date.today().isoformat(), "notes": "Ei ollut kotona."})
+         data={"outcome": "missed", "day": localtime.today().isoformat(), "notes": "Ei ollut kotona."})
     records = {r.young_person_id: r for r in db.session.scalars(select(VisitRecord))}
     done_record, missed = records[day.open.id], records[day.protected.id]
     assert (done_record.outcome, done_record.actual_minutes, done_record.themes) == (
@@ -95,7 +96,8 @@ def test_a_worker_records_one_done_visit_and_one_missed(page, day):
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"actual_minutes": ""}, "actual_minutes", "how many minutes"),
     ({"visit_type": ""}, "visit_type", "Choose the kind of visit."),
-    ({"start_time": "23:59", "day": (date.today() + timedelta(days=1)).isoformat()}, "start_time", "in the future"),
+    ({"start_time": "23:59", "day": (localtime.today() + timedelta(days=1)).isoformat()}, "start_time",
+     "in the future"),
     ({"outcome": "cancelled", "cancelled_by": ""}, "cancelled_by", "Say who cancelled the visit."),
 ])
 def test_a_bad_record_is_explained_and_not_saved(page, day, changes, field, message):
@@ -109,11 +111,11 @@ def test_a_visit_that_was_not_planned_can_be_recorded(page, day):
     page(day.staff, "/visits/new", method="POST", status=302, data={**done(), "person_id": day.open.id})
     record = db.session.scalar(select(VisitRecord))
     assert record.scheduled_visit_id is None and record.unit_id == day.unit.id
-    assert record.visit_at.astimezone(LOCAL_TIME).date() == date.today()
+    assert record.visit_at.astimezone(LOCAL_TIME).date() == localtime.today()
 
 
 def test_two_missed_visits_in_a_row_raise_an_alert_for_the_unit_and_the_social_worker(page, day):
-    earlier = make_week(day.unit, monday_of(date.today()) - timedelta(days=7),
+    earlier = make_week(day.unit, monday_of(localtime.today()) - timedelta(days=7),
                         [(day.open_visit.visit_ref, day.staff, 600)], status=ScheduleStatus.PUBLISHED)
     make_visit_record(earlier.visits[0], VisitOutcome.MISSED)
     make_visit_record(day.open_visit, VisitOutcome.DONE)
