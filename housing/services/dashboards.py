@@ -115,8 +115,8 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
             "person": person,
             "age": rules.age_on(person.birth_date, today),
             "aftercare_ends": ends,
-            "ending_soon": today <= ends <= today + AFTERCARE_ENDING_SOON,
-            "ended": ends < today,
+            "ending_soon": today < ends <= today + AFTERCARE_ENDING_SOON,
+            "ended": not rules.aftercare_available(person.birth_date, today),
             "plan": rules.client_plan_state(person.client_plan_date, today),
         })
     audit.record_list_view(p.id for p in clients)

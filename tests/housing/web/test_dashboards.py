@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import event, select
 
-from housing import localtime
+from housing import localtime, rules
 from housing.extensions import db
 from housing.models import ApplicationStatus, AuditEvent, Role, ScheduledVisit, ScheduleStatus, WeeklySchedule
 from tests.factories import make_application, make_person, make_place, make_user
@@ -82,3 +83,16 @@ def test_the_social_workers_front_page_reads_the_same_number_of_statements_for_3
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
     assert counts[0] == counts[1], counts
+
+
+def test_aftercare_shows_ended_on_the_23rd_birthday_itself(page, world):
+    today = localtime.today()
+    if (today.month, today.day) == (2, 29):
+        pytest.skip("no one was born on 29 February 23 years before a leap day")
+    birthday = today.replace(year=today.year - 23)
+    assert rules.aftercare_ends_on(birthday) == today
+    turning = make_person(world.social_worker, birth=birthday, first_name="Synttäri")
+    db.session.commit()
+    rows = page(world.social_worker, "/", language="en").select("tbody tr")
+    row = next(r for r in rows if "Synttäri" in r.text)
+    assert "ended" in row.text and "ends soon" not in row.text, turning.birth_date
