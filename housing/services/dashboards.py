@@ -29,7 +29,7 @@ from housing.models import (
     YoungPerson,
 )
 from housing.services import visit_records
-from housing.services.scope import not_ended, unit_resident_ids
+from housing.services.scope import not_ended, unit_resident_ids, young_person_condition
 
 AFTERCARE_ENDING_SOON = timedelta(days=183)
 
@@ -176,6 +176,8 @@ def _upcoming_visits(user: User, today: date) -> list[ScheduledVisit]:
     return list(db.session.scalars(
         select(ScheduledVisit).join(WeeklySchedule, WeeklySchedule.id == ScheduledVisit.schedule_id)
         .where(ScheduledVisit.staff_id == user.id, ScheduledVisit.starts_at >= start,
-               ScheduledVisit.starts_at < start + UPCOMING, WeeklySchedule.status == ScheduleStatus.PUBLISHED)
+               ScheduledVisit.starts_at < start + UPCOMING, WeeklySchedule.status == ScheduleStatus.PUBLISHED,
+               # someone who has moved out since the week was published is no longer theirs to see
+               ScheduledVisit.young_person_id.in_(select(YoungPerson.id).where(young_person_condition(user, today))))
         .order_by(ScheduledVisit.starts_at).options(selectinload(ScheduledVisit.young_person))
     ))

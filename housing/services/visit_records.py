@@ -33,7 +33,7 @@ from housing.models import (
 )
 from housing.services.errors import RuleViolation
 from housing.services.schedule_problem import LOCAL_TIME
-from housing.services.scope import visit_record_condition
+from housing.services.scope import visit_record_condition, young_person_condition
 
 FREE_EDIT_PERIOD = timedelta(hours=24)  # edits within this are corrections; later ones keep a version
 LONGEST_VISIT_MINUTES = 600
@@ -55,7 +55,9 @@ def day_of(user: User, day: date) -> list[DayVisit]:
     visits = list(db.session.scalars(
         select(ScheduledVisit).join(WeeklySchedule, WeeklySchedule.id == ScheduledVisit.schedule_id)
         .where(ScheduledVisit.staff_id == user.id, WeeklySchedule.status == ScheduleStatus.PUBLISHED,
-               ScheduledVisit.starts_at >= start, ScheduledVisit.starts_at < start + timedelta(days=1))
+               ScheduledVisit.starts_at >= start, ScheduledVisit.starts_at < start + timedelta(days=1),
+               # lists and pages agree: someone who has moved out is no longer the worker's to see
+               ScheduledVisit.young_person_id.in_(select(YoungPerson.id).where(young_person_condition(user))))
         .order_by(ScheduledVisit.starts_at)
         .options(selectinload(ScheduledVisit.young_person), selectinload(ScheduledVisit.record),
                  selectinload(ScheduledVisit.schedule))

@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 
 from housing import localtime
 from housing.extensions import db
-from housing.models import AuditEvent, Role, ScheduleStatus, VisitOutcome, VisitRecord, VisitRecordVersion
+from housing.models import (
+    AuditEvent,
+    Role,
+    ScheduleStatus,
+    Tenancy,
+    VisitOutcome,
+    VisitRecord,
+    VisitRecordVersion,
+)
 from housing.services import visit_records
 from housing.services.schedule_problem import LOCAL_TIME, monday_of
 from tests.factories import (
@@ -208,3 +216,13 @@ def test_a_protected_address_is_in_no_page_of_the_unit_roles(page, day):
             text = page(user, url).text
             assert PROTECTED_ADDRESS not in text, f"{user.role} {url}"
     assert PROTECTED_ADDRESS in page(day.social_worker, f"/young-people/{day.protected.id}").text
+
+
+def test_someone_who_has_moved_out_leaves_the_workers_day_and_front_page(page, day):
+    tenancy = db.session.scalar(select(Tenancy).where(Tenancy.young_person_id == day.open.id))
+    tenancy.actual_move_out = localtime.today()  # the place is free from today
+    db.session.commit()
+    names = [v.text for v in page(day.staff, "/my-day").select(".day-visit__name")]
+    assert day.open.full_name not in " ".join(names) and day.protected.full_name in " ".join(names)
+    assert day.open.full_name not in page(None, "/").text
+    page(None, f"/young-people/{day.open.id}", status=404)  # …as their page says
