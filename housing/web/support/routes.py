@@ -13,7 +13,7 @@ from housing.services import scheduling, scope, staffing, support_plans
 from housing.services.errors import NotVisible
 from housing.web import clock
 from housing.web.fields import options
-from housing.web.forms import form_page, save_form
+from housing.web.forms import form_page, rendered_and_committed, save_form
 from housing.web.support.forms import AbsenceForm, PlanForm, StaffForm
 
 bp = Blueprint("support", __name__, url_prefix="/support")
@@ -41,9 +41,8 @@ def unit(unit_id: int):
     residents = support_plans.residents_with_plans(unit, today)
     to_replan = _weeks_to_replan(staff)
     audit.record_list_view(row.tenancy.young_person_id for row in residents)
-    db.session.commit()
-    return render_template("support/unit.html", unit=unit, staff=staff, residents=residents, to_replan=to_replan,
-                           today=today)
+    return rendered_and_committed("support/unit.html", unit=unit, staff=staff, residents=residents,
+                                  to_replan=to_replan, today=today)
 
 
 def _weeks_to_replan(staff: list[staffing.StaffMember]) -> list:

@@ -18,7 +18,7 @@ from housing.services.schedule_problem import LOCAL_TIME
 from housing.services.scope import not_ended
 from housing.web import clock
 from housing.web.fields import options
-from housing.web.forms import form_page, save_form
+from housing.web.forms import form_page, rendered_and_committed, save_form
 from housing.web.visits.forms import UnplannedVisitForm, VisitRecordForm
 
 bp = Blueprint("visits", __name__)
@@ -44,9 +44,8 @@ def my_day():
     people = [v.visit.young_person for v in visits]
     addresses = {p.id: scope.sees_protected_address(current_user, p) for p in people}
     audit.record_list_view(p.id for p in people)
-    db.session.commit()
-    return render_template("visits/my_day.html", day=day, today=_today(), visits=visits, addresses=addresses,
-                           timedelta=timedelta)
+    return rendered_and_committed("visits/my_day.html", day=day, today=_today(), visits=visits,
+                                  addresses=addresses, timedelta=timedelta)
 
 
 def _own_visit(visit_id: int):
@@ -165,5 +164,4 @@ def person_visits(person_id: int):
     missed = person.id in visit_records.missed_in_a_row([person.id])
     audit.record(audit.Action.VIEW, object_type="young_person", object_id=person.id, young_person_id=person.id,
                  detail={"page": "support_visits"})
-    db.session.commit()
-    return render_template("visits/person.html", person=person, page=page, missed=missed)
+    return rendered_and_committed("visits/person.html", person=person, page=page, missed=missed)
