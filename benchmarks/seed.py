@@ -7,10 +7,13 @@ Drops and rebuilds the named database's ``public`` schema with the real Alembic 
 
 - 10,000 young people and 10,000 applications with their wishes (``benchmarks/waitlist.py``'s
   county: 7,000 on the waiting list, 321 social workers, one with 2,000 clients);
-- 200 units with 2,000 places, 800 residents living in them, 40 unit staff and 4 more
-  coordinators;
-- 50,000 visit records of the past year, written directly (the visit-record service is
-  still being built: when it is, write them through it, or keep this as a bulk shortcut).
+- 200 units with 2,000 places, 800 residents living in them, 40 unit staff (two in each
+  unit) and 4 more coordinators;
+- support: a plan for every resident (one or two visits a week by a key worker), a published
+  week for every unit from 56 weeks ago to this one with its visits, and 50,000 visit records
+  of the newest visits older than a week (nine in ten done: about the last 52 weeks); the
+  last week's visits are left unrecorded for the load to record. Written in bulk, not through the services: at this size
+  the services' one-by-one flushes would take most of an hour.
 
 Every account gets the password ``LOAD_PASSWORD`` so that ``benchmarks/load.py`` can log in
 through the login form. The accounts the load uses are printed.
@@ -23,6 +26,7 @@ import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 
 from housing import localtime
@@ -42,12 +46,16 @@ from housing.models import (  # noqa: E402
     Municipality,
     Place,
     Role,
+    ScheduledVisit,
+    ScheduleStatus,
+    SupportPlan,
     Tenancy,
     Unit,
     UnitType,
     User,
     VisitOutcome,
     VisitRecord,
+    WeeklySchedule,
     YoungPerson,
     user_units,
 )
@@ -55,6 +63,7 @@ from housing.services.reference import load_reference_data  # noqa: E402
 
 LOAD_PASSWORD = "load test passphrase"
 UNITS, PLACES_PER_UNIT, STAFF, VISITS = 200, 10, 40, 50_000
+WEEKS = 56  # published weeks before this one: enough scheduled visits for VISITS records
 COORDINATORS = 5  # the county's housing team
 
 
@@ -111,17 +120,87 @@ def build_residents_and_staff(rng: random.Random, places: list[int], now: dateti
     return residents, staff
 
 
-def build_visits(rng: random.Random, residents: list[int], staff: list[int], now: datetime) -> None:
-    rows = []
-    for _ in range(VISITS):
-        started = now - timedelta(days=rng.randint(1, 365), minutes=rng.randint(0, 600))
-        done = rng.random() < 0.9
-        rows.append({"young_person_id": rng.choice(residents), "staff_id": rng.choice(staff),
-                     "outcome": VisitOutcome.DONE if done else VisitOutcome.MISSED, "started_at": started,
-                     "actual_minutes": rng.randint(20, 90) if done else None, "visit_type": "home_visit",
-                     "themes": ["daily_living"], "notes": None, "created_at": started, "updated_at": started})
-    for first in range(0, len(rows), 10_000):
-        db.session.execute(insert(VisitRecord), rows[first:first + 10_000])
+def staff_of_units(staff: list[int]) -> dict[int, list[int]]:
+    """Each unit's two workers (each worker covers ten units, overlapping with the next)."""
+    units = db.session.scalars(select(Unit.id).order_by(Unit.id)).all()
+    per_worker = UNITS // STAFF
+    team = {unit: [staff[n // per_worker], staff[(n // per_worker + 1) % STAFF]] for n, unit in enumerate(units)}
+    db.session.execute(insert(user_units), [
+        {"user_id": worker, "unit_id": unit} for unit, workers in team.items() for worker in workers[1:]])
+    return team
+
+
+def build_plans(rng: random.Random, team: dict[int, list[int]], now: datetime) -> list[dict]:
+    """A support plan for every resident: one or two visits a week by the key worker."""
+    tenancies = db.session.execute(select(Tenancy.id, Tenancy.young_person_id, Place.unit_id).join(Place)
+                                   .order_by(Tenancy.id)).all()
+    plans = [{"id": n + 1, "tenancy_id": tenancy, "key_worker_id": team[unit][0],
+              "visits_per_week": rng.choice((1, 1, 1, 1, 2)), "minutes_per_visit": rng.choice((45, 60, 90)),
+              "preferred_times": [], "valid_from": (now - timedelta(days=WEEKS * 7 + 7)).date(),
+              "created_at": now, "updated_at": now, "_person": person, "_unit": unit}
+             for n, (tenancy, person, unit) in enumerate(tenancies)]
+    db.session.execute(insert(SupportPlan), [{k: v for k, v in plan.items() if not k.startswith("_")}
+                                             for plan in plans])
+    return plans
+
+
+def build_support(rng: random.Random, staff: list[int], now: datetime) -> None:
+    """A published week for every unit from a year ago to this week, its visits, and the records
+    of the visits more than a week old (the last week's are left for the load to record)."""
+    team = staff_of_units(staff)
+    plans = build_plans(rng, team, now)
+    this_monday = localtime.today() - timedelta(days=localtime.today().weekday())
+    schedules, visits, records = [], [], []
+    for week in range(WEEKS, -1, -1):
+        monday = this_monday - timedelta(weeks=week)
+        first_id = len(schedules) + 1
+        ids = {unit: first_id + n for n, unit in enumerate(team)}
+        published = datetime.combine(monday - timedelta(days=3), time_of_day(12), tzinfo=UTC)
+        schedules += [{"id": ids[unit], "unit_id": unit, "week_start": monday, "status": ScheduleStatus.PUBLISHED,
+                       "published_at": published, "created_at": published, "updated_at": published}
+                      for unit in team]
+        for plan in plans:
+            for n in range(plan["visits_per_week"]):
+                visits.append(planned_visit(rng, plan, n, monday, ids[plan["_unit"]], team, len(visits) + 1))
+    # The newest VISITS of the visits older than a week have their records (the oldest weeks none).
+    plan_of = {plan["id"]: plan for plan in plans}
+    for visit in sorted((v for v in visits if v["starts_at"] < now - timedelta(days=7)),
+                        key=lambda v: v["starts_at"], reverse=True)[:VISITS]:
+        plan = plan_of[visit["support_plan_id"]]
+        records.append(visit_record(rng, visit, plan["_unit"], plan["minutes_per_visit"]))
+    for table, rows in ((WeeklySchedule, schedules), (ScheduledVisit, visits), (VisitRecord, records)):
+        for first in range(0, len(rows), 10_000):
+            db.session.execute(insert(table), rows[first:first + 10_000])
+    for table in ("support_plans", "weekly_schedules", "scheduled_visits"):  # ids were given above
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+
+
+def planned_visit(rng: random.Random, plan: dict, n: int, monday, schedule_id: int,
+                  team: dict[int, list[int]], visit_id: int) -> dict:
+    """The plan's ``n``-th visit of the week: some day, 8–16 o'clock, by the key worker most often."""
+    day = monday + timedelta(days=rng.randint(0, 6))
+    starts = datetime.combine(day, time_of_day(rng.randint(8, 16), rng.choice((0, 30))), tzinfo=localtime.LOCAL_TIME)
+    worker = plan["key_worker_id"] if rng.random() < 0.85 else team[plan["_unit"]][1]
+    return {"id": visit_id, "schedule_id": schedule_id, "visit_ref": f"P{plan['id']}.{n + 1}",
+            "support_plan_id": plan["id"], "young_person_id": plan["_person"], "staff_id": worker,
+            "starts_at": starts, "ends_at": starts + timedelta(minutes=plan["minutes_per_visit"])}
+
+
+def visit_record(rng: random.Random, visit: dict, unit: int, planned_minutes: int) -> dict:
+    """What happened: nine in ten done (about as long as planned), the rest missed or cancelled."""
+    roll = rng.random()
+    outcome = VisitOutcome.DONE if roll < 0.9 else VisitOutcome.MISSED if roll < 0.96 else VisitOutcome.CANCELLED
+    done = outcome == VisitOutcome.DONE
+    recorded = visit["ends_at"] + timedelta(hours=rng.randint(1, 30))
+    return {"scheduled_visit_id": visit["id"], "young_person_id": visit["young_person_id"], "unit_id": unit,
+            "staff_id": visit["staff_id"], "visit_at": visit["starts_at"], "outcome": outcome,
+            "cancelled_by": "young_person" if outcome == VisitOutcome.CANCELLED else None,
+            "started_at": visit["starts_at"] if done else None,
+            "actual_minutes": max(10, planned_minutes + rng.randint(-20, 15)) if done else None,
+            "visit_type": "home_visit" if done else None, "themes": ["daily_living"] if done else [],
+            "notes": None, "recorded_by_id": visit["staff_id"], "updated_by_id": visit["staff_id"],
+            "created_at": recorded, "updated_at": recorded}
 
 
 def seed(database_url: str, seed_value: int = 9) -> dict[str, int]:
@@ -132,7 +211,7 @@ def seed(database_url: str, seed_value: int = 9) -> dict[str, int]:
         build_county(rng)
         places = build_units(rng, now)
         residents, staff = build_residents_and_staff(rng, places, now)
-        build_visits(rng, residents, staff, now)
+        build_support(rng, staff, now)
         one_hash = generate_password_hash(LOAD_PASSWORD)  # one hash for all: seeding stays quick
         db.session.execute(update(User).values(password_hash=one_hash))
         db.session.commit()
