@@ -14,7 +14,8 @@ PostgreSQL after ``--restart-after`` seconds, and reports:
   after the window succeeded: the app recovers by itself (``pool_pre_ping`` replaces the
   dead pooled connections; no restart of gunicorn);
 - whether every write the server acknowledged (a young person registered: the answer
-  was their new page) is in the database afterwards: no committed write is lost.
+  was their new page; a visit recorded: the answer was the worker's day) is in the
+  database afterwards: no committed write is lost.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from benchmarks.load import (  # noqa: E402
     stop,
 )
 from housing.config import normalise_database_url  # noqa: E402
-from housing.models import YoungPerson  # noqa: E402
+from housing.models import VisitRecord, YoungPerson  # noqa: E402
 
 RESTART = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"]
 
@@ -52,11 +53,14 @@ def restart_postgres() -> float:
     return time.perf_counter() - started
 
 
-def acknowledged_writes_found(database_url: str, codes: list[str]) -> int:
+def acknowledged_writes_found(database_url: str, codes: list[str], visits: list[int]) -> int:
+    """How many of the acknowledged writes are in the database: people by code, records by visit."""
     engine = create_engine(normalise_database_url(database_url))
     with engine.connect() as connection:
         found = connection.scalar(select(func.count()).select_from(YoungPerson).where(
             YoungPerson.identity_code.in_(codes))) if codes else 0
+        found += connection.scalar(select(func.count()).select_from(VisitRecord).where(
+            VisitRecord.scheduled_visit_id.in_(visits))) if visits else 0
     engine.dispose()
     return found
 
@@ -81,7 +85,8 @@ def main() -> None:
 
     errors = sorted((r for r in run.results if not r.ok), key=lambda r: r.at)
     after_window = [r for r in run.results if errors and r.at > errors[-1].at]
-    found = acknowledged_writes_found(args.database_url, run.acknowledged)
+    found = acknowledged_writes_found(args.database_url, run.acknowledged, run.acknowledged_visits)
+    acknowledged = len(run.acknowledged) + len(run.acknowledged_visits)
     print(report(run))
     print(f"\nPostgreSQL restarted at {restarted_at:.1f} s (the restart command took {restart_seconds:.1f} s)")
     if errors:
@@ -90,10 +95,11 @@ def main() -> None:
               f"{sum(not r.ok for r in after_window)} failed")
     else:
         print("no request failed")
-    print(f"acknowledged writes: {len(run.acknowledged)}, found afterwards: {found}")
+    print(f"acknowledged writes: {acknowledged} ({len(run.acknowledged)} people registered, "
+          f"{len(run.acknowledged_visits)} visits recorded), found afterwards: {found}")
     print(f"load average {os.getloadavg()[0]:.1f}")
     recovered = bool(after_window) or not errors
-    sys.exit(0 if found == len(run.acknowledged) and recovered else 1)
+    sys.exit(0 if found == acknowledged and recovered else 1)
 
 
 if __name__ == "__main__":

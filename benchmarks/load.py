@@ -13,6 +13,8 @@ no errors. Any answer but the expected page is an error (a 500, a login page, a 
 
 ``SCENARIO`` is the mix. A page the product gains is one row: the unit worker's day,
 recording a visit (a form and its POST, like ``register_young_person``), a report.
+The unit workers (the seeded ``staff{n}@bench.fi``) open their day and record visits of the
+last six days, which the seed leaves unrecorded; two workers never take the same visit.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class Run:
     started: float = field(default_factory=time.perf_counter)
     results: list[Result] = field(default_factory=list)
     acknowledged: list[str] = field(default_factory=list)  # identity codes of registered people
+    acknowledged_visits: list[int] = field(default_factory=list)  # scheduled visits whose record was saved
+    claimed_visits: set[int] = field(default_factory=set)  # being recorded by someone (no two on one)
     lock: threading.Lock = field(default_factory=threading.Lock)
     used_codes: set[str] = field(default_factory=set)
 
@@ -173,6 +177,33 @@ def register_young_person(user: VirtualUser, name: str) -> None:
             user.run.acknowledged.append(code)
 
 
+RECORD_LINK = re.compile(r'href="/visits/(\d+)/record"')
+
+
+def record_a_visit(user: VirtualUser, name: str) -> None:
+    """A worker records one of the last days' visits: their day, the visit's form, and its POST."""
+    day = localtime.today() - timedelta(days=user.rng.randint(1, 6))
+    ok, _url, body = user.request("worker's day, an earlier day", f"/my-day?day={day.isoformat()}", expect="/my-day")
+    with user.run.lock:
+        open_visits = [int(v) for v in RECORD_LINK.findall(body) if int(v) not in user.run.claimed_visits]
+        visit = open_visits[0] if ok and open_visits else None
+        if visit is not None:
+            user.run.claimed_visits.add(visit)
+    if visit is None:
+        return
+    ok, _url, form_page = user.request("visit record form", f"/visits/{visit}/record")
+    if not ok:
+        return
+    prefilled = {field: (re.search(rf'name="{field}"[^>]*value="([^"]*)"', form_page) or [None, ""])[1]
+                 for field in ("day", "start_time", "actual_minutes")}
+    form = {"csrf_token": user.csrf_token(form_page), "outcome": "done", **prefilled, "visit_type": "home_visit",
+            "themes": "daily_living", "cancelled_by": "", "notes": "Kävimme kaupassa."}
+    ok, _url, _body = user.request(name, f"/visits/{visit}/record", form, expect="/my-day")
+    if ok:
+        with user.run.lock:
+            user.run.acknowledged_visits.append(visit)
+
+
 def new_identity_code(run: Run, rng: random.Random) -> str:
     """A valid code nobody has (temporary individual numbers 900–999 belong to no one)."""
     with run.lock:
@@ -201,14 +232,16 @@ SCENARIO: list[Page] = [
     Page("young person", "social_worker", 3, _get(lambda u: f"/young-people/{u.rng.choice(u.account.person_ids)}")),
     Page("front page", "social_worker", 2, _get(lambda u: "/")),
     Page("register a young person (write)", "social_worker", 1, register_young_person),
-    # To add when they exist (issue 13): the unit worker's day and recording a visit
-    # (role "unit_staff": the seeded staff{n}@bench.fi accounts), and one report (coordinator).
+    Page("worker's day", "unit_staff", 3, _get(lambda u: "/my-day")),
+    Page("front page", "unit_staff", 1, _get(lambda u: "/")),
+    Page("record a visit (write)", "unit_staff", 3, record_a_visit),
 ]
 
 
-def accounts(database_url: str, coordinators: int, social_workers: int) -> tuple[list[Account], set[str]]:
-    """Who logs in (the county's coordinators, the busiest social worker and usual ones),
-    and the identity codes already taken."""
+def accounts(database_url: str, coordinators: int, social_workers: int,
+             unit_staff: int) -> tuple[list[Account], set[str]]:
+    """Who logs in (the county's coordinators, the busiest social worker and usual ones, unit
+    workers), and the identity codes already taken."""
     engine = create_engine(normalise_database_url(database_url))
     with engine.connect() as connection:
         county = connection.execute(select(Application.id, YoungPerson.id).join(YoungPerson).where(
@@ -225,6 +258,8 @@ def accounts(database_url: str, coordinators: int, social_workers: int) -> tuple
             own = connection.execute(select(Application.id, YoungPerson.id).join(YoungPerson).where(
                 YoungPerson.responsible_worker_id == worker_id)).all()
             found.append(Account(email, "social_worker", [a for a, _ in own], [p for _, p in own]))
+        found += [Account(email, "unit_staff", [], []) for email in connection.scalars(
+            select(User.email).where(User.role == Role.UNIT_STAFF).order_by(User.id).limit(unit_staff))]
         used = set(connection.scalars(select(YoungPerson.identity_code)))
     engine.dispose()
     return found, used
@@ -312,6 +347,7 @@ def argument_parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument("database_url", help="the database benchmarks/seed.py filled")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--coordinators", type=int, default=5, help="of the users")
+    parser.add_argument("--unit-staff", type=int, default=4, help="of the users")
     parser.add_argument("--requests", type=int, default=6000, help="stop after this many requests")
     parser.add_argument("--seconds", type=float, default=180, help="stop after this long")
     parser.add_argument("--think", type=float, default=2.0, help="mean pause to read a page before the next, s")
@@ -320,7 +356,8 @@ def argument_parser(description: str) -> argparse.ArgumentParser:
 
 
 def prepare(args: argparse.Namespace) -> tuple[list[Account], Run]:
-    people, used_codes = accounts(args.database_url, args.coordinators, args.users - args.coordinators)
+    people, used_codes = accounts(args.database_url, args.coordinators,
+                                  args.users - args.coordinators - args.unit_staff, args.unit_staff)
     return people, Run(args.requests, args.seconds, used_codes=used_codes)
 
 
@@ -333,7 +370,8 @@ def main() -> None:
         run_load(f"http://{LOOPBACK}:{port}", people, run, args.think)
     finally:
         stop(server)
-    print(f"{len(people)} users ({args.coordinators} coordinators), gunicorn {args.workers} workers, "
+    print(f"{len(people)} users ({args.coordinators} coordinators, {args.unit_staff} unit workers), "
+          f"gunicorn {args.workers} workers, "
           f"{time.perf_counter() - run.started:.0f} s, load average {os.getloadavg()[0]:.1f} at the end")
     print(report(run))
 
