@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from housing.models.base import Base, Timestamped, UtcDateTime, enum_type
@@ -106,6 +106,8 @@ class RoleChangeRequest(Timestamped, Base):
     unit_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     status: Mapped[RoleChangeStatus] = mapped_column(enum_type(RoleChangeStatus, "role_change_status"),
                                                      default=RoleChangeStatus.PENDING)
+    # A new account with client access: created deactivated, activated by the approval.
+    new_account: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

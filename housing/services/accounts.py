@@ -2,7 +2,10 @@
 
 Nobody changes their own role, county or units. A change of role or county that leaves an
 account reading client records waits for a second administrator's approval
-(``RoleChangeRequest``); every change, request, decision and refusal is audited. Whatever
+(``RoleChangeRequest``), and so does a new account that reads them: it is created
+deactivated and the approval activates it (otherwise one administrator could give
+themselves client access through a second account). Every change, request, decision and
+refusal is audited. Whatever
 ends an account's right to its sessions (a password change or reset, deactivation, a new
 role, county or units) raises its session version, which ends them all at once.
 """
@@ -127,6 +130,17 @@ def create_user(
     return user
 
 
+def create_account(actor: User, *, role: Role, county_id: str | None, unit_ids: list[int],
+                   **details) -> tuple[User, RoleChangeRequest | None]:
+    """An administrator creates an account (``details`` as for ``create_user``). One that
+    reads client records starts deactivated, waiting for another administrator's approval."""
+    user = create_user(role=role, county_id=county_id, unit_ids=unit_ids, **details)
+    if not role.reads_client_records:
+        return user, None
+    user.active = False
+    return user, _request_role_change(actor, user, Access.of(user), new_account=True)
+
+
 @dataclass(frozen=True)
 class Access:
     """What an account may reach: its role, county and units."""
@@ -194,17 +208,27 @@ def _apply_access(user: User, access: Access) -> list[str]:
     return changed
 
 
-def _request_role_change(actor: User, user: User, access: Access) -> RoleChangeRequest:
+def _request_role_change(actor: User, user: User, access: Access, new_account: bool = False) -> RoleChangeRequest:
     for earlier in pending_role_changes(user_id=user.id):
         earlier.status = RoleChangeStatus.REPLACED
+        new_account = new_account or earlier.new_account  # still a new account waiting to be activated
     request = RoleChangeRequest(user=user, requested_by_id=actor.id, role=access.role, county_id=access.county_id,
-                                unit_ids=list(access.unit_ids), status=RoleChangeStatus.PENDING)
+                                unit_ids=list(access.unit_ids), status=RoleChangeStatus.PENDING,
+                                new_account=new_account)
     db.session.add(request)
     db.session.flush()
     audit.record(audit.Action.ROLE_CHANGE_REQUEST, object_type="user", object_id=user.id,
                  detail={"request": request.id, "role": str(access.role), "county": access.county_id,
-                         "from_role": str(user.role), "from_county": user.county_id})
+                         "from_role": str(user.role), "from_county": user.county_id, "new_account": new_account})
     return request
+
+
+def awaits_approval(user: User) -> bool:
+    """A new account with client access that no second administrator has approved (pending,
+    rejected or withdrawn): it may not be activated by hand."""
+    new_account_requests = db.session.scalars(select(RoleChangeRequest.status).where(
+        RoleChangeRequest.user_id == user.id, RoleChangeRequest.new_account.is_(True))).all()
+    return bool(new_account_requests) and RoleChangeStatus.APPROVED not in new_account_requests
 
 
 def pending_role_changes(user_id: int | None = None) -> list[RoleChangeRequest]:
@@ -236,6 +260,8 @@ def decide_role_change(actor: User, request: RoleChangeRequest, approve: bool) -
         access = Access.new(request.role, request.county_id, request.unit_ids)
         _check_role_placement(access.role, access.county_id, list(access.unit_ids))
         _apply_access(request.user, access)
+        if request.new_account:
+            request.user.active = True
     request.status = RoleChangeStatus.APPROVED if approve else RoleChangeStatus.REJECTED
     request.decided_by_id, request.decided_at = actor.id, utcnow()
     db.session.flush()
@@ -262,6 +288,11 @@ def session_ended(session_id: str) -> bool:
 
 
 def set_active(user: User, active: bool) -> None:
+    if active and not user.active and awaits_approval(user):
+        raise RuleViolation(
+            _l("This new account reads client records: it is activated when another administrator approves it."),
+            audit_event={"action": audit.Action.USER_UPDATE, "object_type": "user", "object_id": user.id,
+                         "success": False, "detail": {"refused": "activation before approval"}})
     user.active = active
     if not active:
         end_sessions(user)

@@ -65,8 +65,8 @@ def create_user():
     if form.validate_on_submit():
         temporary = None if form.password.data else accounts.generate_temporary_password()
         try:
-            user = accounts.create_user(
-                email=form.email.data, name=form.name.data, role=Role(form.role.data),
+            user, pending = accounts.create_account(
+                current_user, email=form.email.data, name=form.name.data, role=Role(form.role.data),
                 password=form.password.data or temporary, county_id=form.county_id.data or None,
                 unit_ids=form.unit_ids.data or [], language=form.language.data, must_change_password=True,
             )
@@ -74,6 +74,9 @@ def create_user():
             refuse_change(violation, form)
         else:
             db.session.commit()
+            if pending is not None:
+                flash(_("The account reads client records: it can be used once another administrator has "
+                        "approved it."), "info")
             return _temporary_password_page(user, temporary, created=True) if temporary else redirect(
                 url_for("admin.users"))
     return form_page("admin/user_form.html", form, user=None)
@@ -141,8 +144,13 @@ def set_user_active(user_id: int):
     if user.id == current_user.id and not activate:
         return render_template("errors/error.html", code=400, title=_("Not possible"),
                                text=_("You cannot deactivate your own account.")), 400
-    accounts.set_active(user, activate)
-    db.session.commit()
+    try:
+        accounts.set_active(user, activate)
+    except RuleViolation as violation:
+        refuse_change(violation)
+        flash(str(violation.message), "error")
+    else:
+        db.session.commit()
     return redirect(url_for("admin.users"))
 
 

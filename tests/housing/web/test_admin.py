@@ -16,7 +16,8 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def test_admin_creates_a_unit_worker_with_a_one_time_password(client, login, world):
+def test_admin_creates_a_unit_worker_who_logs_in_once_a_second_administrator_approves(client, login, world):
+    second_admin = make_user(Role.ADMIN)
     login(world.admin)
     response = client.post("/admin/users/new", data={
         "email": "Uusi.Ohjaaja@Example.fi", "name": "Uusi Ohjaaja", "role": "unit_staff", "county_id": "PI",
@@ -24,11 +25,48 @@ def test_admin_creates_a_unit_worker_with_a_one_time_password(client, login, wor
     assert response.status_code == 200
     user = user_by_email("uusi.ohjaaja@example.fi")
     assert user.role == Role.UNIT_STAFF and user.unit_ids == {world.unit.id} and user.must_change_password
+    assert not user.active  # client access: four eyes before the account can be used
     page = response.get_data(as_text=True)
+    assert "kun toinen pääkäyttäjä on hyväksynyt sen" in page
     temporary = page.split('class="figure identity-code">')[1].split("<")[0].strip()
+    client.post("/logout")
+    assert client.post("/login", data={"email": "uusi.ohjaaja@example.fi", "password": temporary}).status_code == 401
+    [change] = accounts.pending_role_changes()
+    assert change.new_account and events("role_change_request")[0].detail["new_account"] is True
+    login(second_admin)
+    assert "Uusi tunnus, ei vielä käytössä" in client.get("/admin/users").get_data(as_text=True)
+    assert client.post(f"/admin/role-changes/{change.id}/approve").status_code == 302
+    assert user_by_email("uusi.ohjaaja@example.fi").active
     client.post("/logout")
     assert client.post("/login", data={"email": "uusi.ohjaaja@example.fi", "password": temporary}).status_code == 302
     assert client.get("/").headers["Location"] == "/account/password"
+
+
+def test_one_administrator_cannot_open_client_access_through_a_new_account(client, login, world):
+    second_admin = make_user(Role.ADMIN)
+    login(world.admin)
+    client.post("/admin/users/new", data={"email": "minun.toinen@example.fi", "name": "Toinen Minä",
+                                          "role": "coordinator", "county_id": "PI", "language": "fi"})
+    created = user_by_email("minun.toinen@example.fi")
+    [change] = accounts.pending_role_changes()
+    assert client.post(f"/admin/users/{created.id}/active", data={"active": "1"}).status_code == 302
+    assert client.post(f"/admin/role-changes/{change.id}/approve").status_code == 302
+    assert not user_by_email(created.email).active
+    refused = [e for e in events("user_update") if not e.success]
+    assert [e.detail["refused"] for e in refused] == ["activation before approval"]
+    login(second_admin)
+    client.post(f"/admin/role-changes/{change.id}/reject")
+    login(world.admin)
+    client.post(f"/admin/users/{created.id}/active", data={"active": "1"})
+    assert not user_by_email(created.email).active  # a rejected new account stays closed
+
+
+def test_a_new_administrator_account_needs_no_second_approval(client, login, world):
+    login(world.admin)
+    client.post("/admin/users/new", data={"email": "it.tuki@example.fi", "name": "IT-tuki", "role": "admin",
+                                          "county_id": "", "language": "fi"})
+    assert user_by_email("it.tuki@example.fi").active
+    assert not accounts.pending_role_changes()
 
 
 def test_user_form_refuses_inconsistent_roles_and_changes_nothing(client, login, world):
