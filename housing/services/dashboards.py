@@ -31,6 +31,8 @@ from housing.models import (
 from housing.services import visit_records
 from housing.services.scope import not_ended, unit_resident_ids, young_person_condition
 
+# A caseload within the law fits whole; beyond it the front page shows who needs attention first.
+FRONT_PAGE_CLIENTS = 50
 AFTERCARE_ENDING_SOON = timedelta(days=183)
 
 
@@ -108,18 +110,9 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
     ))
     warning_at = current_app.config.get("CASELOAD_WARNING", rules.CASELOAD_WARNING_DEFAULT)
     limit = rules.caseload_limit(today)
-    rows = []
-    for person in clients:
-        ends = rules.aftercare_ends_on(person.birth_date)
-        rows.append({
-            "person": person,
-            "age": rules.age_on(person.birth_date, today),
-            "aftercare_ends": ends,
-            "ending_soon": today < ends <= today + AFTERCARE_ENDING_SOON,
-            "ended": not rules.aftercare_available(person.birth_date, today),
-            "plan": rules.client_plan_state(person.client_plan_date, today),
-        })
-    audit.record_list_view(p.id for p in clients)
+    rows = [_client_row(person, today) for person in clients]
+    shown = rows if len(rows) <= FRONT_PAGE_CLIENTS else sorted(rows, key=_needs_attention_first)[:FRONT_PAGE_CLIENTS]
+    audit.record_list_view(row["person"].id for row in shown)
     missed = visit_records.missed_in_a_row([p.id for p in clients])
     open_statuses = [s for s in ApplicationStatus if s not in (ApplicationStatus.CLOSED, ApplicationStatus.WITHDRAWN,
                                                                 ApplicationStatus.HOUSED)]
@@ -129,7 +122,7 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
         .group_by(Application.status)
     ).all())
     return {
-        "clients": rows,
+        "clients": shown,
         "caseload": len(clients),
         "caseload_limit": limit,
         "meter_max": max(limit or warning_at, len(clients)),
@@ -139,6 +132,24 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
         "open_applications": {str(k): v for k, v in applications.items()},
         "missed_twice": [p for p in clients if p.id in missed],
     }
+
+
+def _client_row(person: YoungPerson, today: date) -> dict[str, Any]:
+    ends = rules.aftercare_ends_on(person.birth_date)
+    return {
+        "person": person,
+        "age": rules.age_on(person.birth_date, today),
+        "aftercare_ends": ends,
+        "ending_soon": today < ends <= today + AFTERCARE_ENDING_SOON,
+        "ended": not rules.aftercare_available(person.birth_date, today),
+        "plan": rules.client_plan_state(person.client_plan_date, today),
+    }
+
+
+def _needs_attention_first(row: dict[str, Any]) -> tuple:
+    """For a caseload too long to show whole: aftercare ending soon, then a client plan to
+    draw up or review, then the rest; by name within each (the sort is stable)."""
+    return (not row["ending_soon"], row["plan"] == rules.ClientPlanState.CURRENT, row["ended"])
 
 
 def _unit_roles(user: User, today: date) -> dict[str, Any]:
