@@ -4,7 +4,8 @@ Aftercare policy, recommendations 3 and 4: no young person falls between service
 responsible social worker records each referral (mental health, substance use, Kela, …) and
 each step it takes: referred, started, ended, refused, or followed up while nothing moved.
 Every step keeps the day it happened, who recorded it and when; a step the referral's
-status does not allow, or a day that cannot be, is refused and changes nothing.
+status does not allow, or a day that cannot be (in the future, or before the referral's
+last step), is refused and changes nothing.
 
 Who: only the young person's responsible social worker adds and updates referrals (a
 referral is part of their client work and plan). The placing county's housing coordinators
@@ -54,17 +55,6 @@ TRANSITIONS: dict[str, Transition] = {
     "refuse": Transition(frozenset({Status.PLANNED, Status.REFERRED}), Status.DECLINED, "ended_on"),
     "follow_up": Transition(OPEN_REFERRAL_STATUSES, None, None),
 }
-# A step may not happen before this day of the referral (the message names the day).
-NOT_BEFORE = {
-    "start": ("referred_on", lambda day: _l("The service cannot start before the referral was made (%(day)s).",
-                                            day=day)),
-    "end": ("started_on", lambda day: _l("The service cannot end before it started (%(day)s).", day=day)),
-    "refuse": ("referred_on", lambda day: _l("A referral cannot be refused before it was made (%(day)s).", day=day)),
-    "follow_up": ("last_progress_on", lambda day: _l("A follow-up cannot be before the last recorded step "
-                                                     "(%(day)s).", day=day)),
-}
-
-
 def manages(actor: User, person: YoungPerson) -> bool:
     """Adding and updating referrals: the young person's responsible social worker only."""
     return actor.role == Role.SOCIAL_WORKER and person.responsible_worker_id == actor.id
@@ -145,12 +135,10 @@ def take_step(actor: User, referral: ServiceReferral, step: str, happened_on: da
                                status=vocabulary.label(vocabulary.REFERRAL_STATUSES, referral.status.value)),
                             field="step")
     happened_on = _check_day(happened_on, today, "happened_on")
-    if step in NOT_BEFORE:
-        field, message = NOT_BEFORE[step]
-        earliest = getattr(referral, field)
-        if earliest is not None and happened_on < earliest:
-            # d.m.yyyy: how Finnish and Swedish write a day
-            raise RuleViolation(message(f"{earliest.day}.{earliest.month}.{earliest.year}"), field="happened_on")
+    last = referral.last_progress_on
+    if happened_on < last:  # steps happen in order: a service starts after the referral, ends after it starts
+        raise RuleViolation(_l("The day cannot be before the referral's last recorded step (%(day)s).",
+                               day=f"{last.day}.{last.month}.{last.year}"), field="happened_on")  # as fi and sv write
     if step == "refuse":
         if refusal_reason not in vocabulary.REFERRAL_REFUSAL_REASONS:
             raise RuleViolation(_l("Choose why the service will not start."), field="refusal_reason")
@@ -164,7 +152,7 @@ def _apply(actor: User, referral: ServiceReferral, step: str, transition: Transi
         referral.status = transition.target
     if transition.date_field is not None:
         setattr(referral, transition.date_field, happened_on)
-    referral.last_progress_on = max(referral.last_progress_on, happened_on)
+    referral.last_progress_on = happened_on
     referral.steps.append(ServiceReferralStep(step=step, status=referral.status, happened_on=happened_on,
                                               recorded_by_id=actor.id))
     db.session.flush()

@@ -40,3 +40,10 @@ class PersonLookupForm(FlaskForm):
 def county_choices(counties, language: str) -> list:
     return options([(c.id, c.name(language)) for c in counties], empty=_l("No county (administrators)"))
 
+
+
+class ResearchExportForm(FlaskForm):
+    first_day = DateField(_l("Applications made from"),
+                          validators=[DataRequired(_l("Enter the first day of the period."))])
+    last_day = DateField(_l("to"), validators=[DataRequired(_l("Enter the last day of the period."))])
+    county_id = SelectField(_l("Placing county"), validators=[Optional()])

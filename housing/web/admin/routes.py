@@ -11,9 +11,10 @@ from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import County, Role, RoleChangeRequest, Unit, User, YoungPerson
 from housing.services import accounts, audit_reports, scope
+from housing.services import research_export as research
 from housing.services.errors import NotVisible, RuleViolation
-from housing.web.admin.forms import AuditSearchForm, PersonLookupForm, UserForm, county_choices
-from housing.web.downloads import csv_response
+from housing.web.admin.forms import AuditSearchForm, PersonLookupForm, ResearchExportForm, UserForm, county_choices
+from housing.web.downloads import csv_response, zip_of_csv_response
 from housing.web.fields import options
 from housing.web.forms import form_page, refuse_change
 from housing.web.templating import action_label
@@ -225,3 +226,27 @@ def person_report_csv(person_id: int):
     headers = [_("Time"), _("User"), _("Role"), _("Action"), _("IP address")]
     return csv_response(f"data-access-{person_id}-{report.until.isoformat()}.csv", headers,
                         audit_reports.report_rows(report, action_label))
+
+
+# ----------------------------------------------------------------------------- research export
+
+
+@bp.route("/admin/research-export", methods=["GET", "POST"])
+@requires("research.export")
+def research_export():
+    """Pseudonymised outcome data for research (``services.research_export``): a zip of CSV files."""
+    form = ResearchExportForm()
+    counties = db.session.scalars(select(County).order_by(County.name_fi))
+    form.county_id.choices = options(((c.id, c.name(current_user.language)) for c in counties),
+                                     empty=_("All counties"))
+    if form.validate_on_submit():
+        try:
+            export = research.build(current_user, form.first_day.data, form.last_day.data,
+                                           form.county_id.data or None, localtime.today())
+        except RuleViolation as violation:
+            refuse_change(violation, form)
+        else:
+            db.session.commit()
+            name = f"kotipolku-research-{export.first_day.isoformat()}-{export.last_day.isoformat()}.zip"
+            return zip_of_csv_response(name, ((f.name, f.header, f.rows) for f in export.files))
+    return form_page("admin/research_export.html", form)
