@@ -43,7 +43,8 @@ def county_choices(counties, language: str) -> list:
 
 
 class ResearchExportForm(FlaskForm):
-    first_day = DateField(_l("Applications made from"),
-                          validators=[DataRequired(_l("Enter the first day of the period."))])
-    last_day = DateField(_l("to"), validators=[DataRequired(_l("Enter the last day of the period."))])
+    """The applications made in the period (its first and last day included), of one county or all."""
+
+    first_day = DateField(_l("From"), validators=[DataRequired(_l("Enter the first day of the period."))])
+    last_day = DateField(_l("To"), validators=[DataRequired(_l("Enter the last day of the period."))])
     county_id = SelectField(_l("Placing county"), validators=[Optional()])
