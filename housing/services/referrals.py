@@ -96,8 +96,9 @@ def add(actor: User, person: YoungPerson, data: dict[str, Any], today: date) -> 
     happened_on = referred_on or today
     referral = ServiceReferral(young_person_id=person.id, status=status, referred_on=referred_on,
                                last_progress_on=happened_on, created_by_id=actor.id, **details)
-    referral.steps.append(ServiceReferralStep(step="add", status=status, happened_on=happened_on,
-                                              recorded_by_id=actor.id))
+    # Added already referred, its first step is the referral itself.
+    referral.steps.append(ServiceReferralStep(step="refer" if referred_on else "add", status=status,
+                                              happened_on=happened_on, recorded_by_id=actor.id))
     db.session.add(referral)
     db.session.flush()
     audit.record(audit.Action.CREATE, object_type="service_referral", object_id=referral.id,

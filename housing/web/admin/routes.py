@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -239,6 +241,9 @@ def research_export():
     counties = db.session.scalars(select(County).order_by(County.name_fi))
     form.county_id.choices = options(((c.id, c.name(current_user.language)) for c in counties),
                                      empty=_("All counties"))
+    if request.method == "GET":  # the last twelve months, to start from
+        form.last_day.data = localtime.today()
+        form.first_day.data = form.last_day.data - timedelta(days=365)
     if form.validate_on_submit():
         try:
             export = research.build(current_user, form.first_day.data, form.last_day.data,

@@ -68,7 +68,7 @@ def test_a_referral_goes_from_planned_to_referred_started_and_ended_with_each_st
 
 def test_steps_are_kept_in_the_order_they_happened(worker, person):
     referral = make_referral(person, referred_on=TODAY - timedelta(days=40), start=TODAY - timedelta(days=5))
-    assert [s.step for s in referral.steps] == ["add", "start"]
+    assert [s.step for s in referral.steps] == ["refer", "start"]  # added already referred
     assert referral.steps[0].happened_on == TODAY - timedelta(days=40)
 
 

@@ -68,7 +68,7 @@ def test_the_worker_records_the_steps_and_the_page_offers_only_those_the_status_
     assert [label.text for label in detail.select("fieldset .hds-radio-button__label")] == [
         "The service ended", "Followed up: still on its way"]
     steps = [li.text for li in detail.select(".timeline li")]
-    assert "Added to the service path" in steps[0] and "The service started" in steps[1]
+    assert "Referred to the service" in steps[0] and "The service started" in steps[1]
     assert world.social_worker.name in steps[1]
     # A step the status no longer allows (a second tab): refused with a clear message, nothing changes.
     refused = page(None, f"{url}/step", method="POST", status=400,
