@@ -34,6 +34,7 @@ from housing.models import (
     ServiceReferralStep,
     User,
     YoungPerson,
+    utcnow,
 )
 from housing.services.errors import RuleViolation
 
@@ -98,7 +99,7 @@ def add(actor: User, person: YoungPerson, data: dict[str, Any], today: date) -> 
                                last_progress_on=happened_on, created_by_id=actor.id, **details)
     # Added already referred, its first step is the referral itself.
     referral.steps.append(ServiceReferralStep(step="refer" if referred_on else "add", status=status,
-                                              happened_on=happened_on, recorded_by_id=actor.id))
+                                              happened_on=happened_on, recorded_at=utcnow(), recorded_by_id=actor.id))
     db.session.add(referral)
     db.session.flush()
     audit.record(audit.Action.CREATE, object_type="service_referral", object_id=referral.id,
@@ -155,8 +156,7 @@ def _apply(actor: User, referral: ServiceReferral, step: str, transition: Transi
         setattr(referral, transition.date_field, happened_on)
     referral.last_progress_on = happened_on
     referral.steps.append(ServiceReferralStep(step=step, status=referral.status, happened_on=happened_on,
-                                              recorded_by_id=actor.id))
-    db.session.flush()
+                                              recorded_at=utcnow(), recorded_by_id=actor.id))
     audit.record(audit.Action.UPDATE, object_type="service_referral", object_id=referral.id,
                  young_person_id=referral.young_person_id, user=actor,
                  detail={"step": step, "from": previous.value, "to": referral.status.value})
