@@ -56,6 +56,8 @@ TRANSITIONS: dict[str, Transition] = {
     "refuse": Transition(frozenset({Status.PLANNED, Status.REFERRED}), Status.DECLINED, "ended_on"),
     "follow_up": Transition(OPEN_REFERRAL_STATUSES, None, None),
 }
+
+
 def manages(actor: User, person: YoungPerson) -> bool:
     """Adding and updating referrals: the young person's responsible social worker only."""
     return actor.role == Role.SOCIAL_WORKER and person.responsible_worker_id == actor.id
