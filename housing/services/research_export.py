@@ -241,7 +241,7 @@ def _rounds(cohort: Any, names: Pseudonyms) -> ExportFile:
 
 OFFER_COLUMNS = ["offer_id", "application_id", "person_id", "round_id", "age_at_offer", *UNIT_COLUMNS,
                  "place_bedrooms", "place_accessible", "sent_on", "respond_by", "status", "answered_on",
-                 "declined_by", "decline_reason"]
+                 "declined_by", "decline_reason_code"]
 
 
 def _offers(cohort: Any, names: Pseudonyms) -> ExportFile:
@@ -266,7 +266,7 @@ def _offers(cohort: Any, names: Pseudonyms) -> ExportFile:
 
 
 TENANCY_COLUMNS = ["tenancy_id", "person_id", "application_id", "offer_id", "age_at_move_in", *UNIT_COLUMNS,
-                   "move_in", "actual_move_in", "planned_move_out", "actual_move_out", "end_reason"]
+                   "move_in", "actual_move_in", "planned_move_out", "actual_move_out", "end_reason_code"]
 
 
 def _tenancies(cohort: Any, names: Pseudonyms) -> ExportFile:

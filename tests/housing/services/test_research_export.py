@@ -20,7 +20,7 @@ from tests.factories import apply_for, make_person, make_place, make_unit, make_
 
 TODAY = localtime.today()
 FORBIDDEN_COLUMNS = {"name", "first_name", "last_name", "identity_code", "birth_date", "address", "lat", "lon",
-                     "own_words", "urgency_reason", "closed_reason", "decline_reason_text", "notes", "end_reason_text"}
+                     "own_words", "urgency_reason", "closed_reason", "decline_reason", "notes", "end_reason"}
 
 
 @pytest.fixture(autouse=True)
