@@ -295,6 +295,24 @@ CARE_ENDS_GROUNDS = {"care_ends_no_home": ACUTE_CARE_ENDS_WITHIN, "care_ends_soo
 MAX_HOUSEHOLD = 6  # the largest household a supported-housing place is let to
 
 
+# --------------------------------------------------------------------------- service path
+
+# The aftercare policy's recommendation 3 (no young person falls between services): a referral
+# still on its way (planned, referred or started) with nothing recorded for this long is
+# flagged on the responsible worker's front page, to find out where it stands.
+REFERRAL_NO_PROGRESS_LIMIT = timedelta(days=30)
+
+
+def referral_stalled_if_progress_on_or_before(today: date) -> date:
+    """The latest day of last progress that counts as no progress for the limit (for queries)."""
+    return today - REFERRAL_NO_PROGRESS_LIMIT
+
+
+def referral_stalled(last_progress_on: date, today: date) -> bool:
+    """No progress for 30 days: on the 30th day after the last progress, and after it."""
+    return last_progress_on <= referral_stalled_if_progress_on_or_before(today)
+
+
 # --------------------------------------------------------------------------- audit retention
 
 DATA_ACCESS_REPORT_PERIOD = timedelta(days=2 * 365 + 1)  # Act 703/2023 §11: the last 2 years

@@ -102,10 +102,37 @@ REFERRAL_SERVICES = {
     "education": _l("Education and guidance"),
     "employment": _l("Employment services"),
     "income": _l("Income support (Kela)"),
+    "child_health_clinic": _l("Child health clinic"),
     "housing_advice": _l("Housing advice"),
     "debt_advice": _l("Debt advice"),
     "youth_work": _l("Youth work"),
     "other": _l("Other service"),
+}
+
+# Statuses of a referral (``models.ReferralStatus``) as the service path names them.
+REFERRAL_STATUSES = {
+    "planned": _l("Planned"),
+    "referred": _l("Referred"),
+    "in_progress": _l("Started"),
+    "completed": _l("Ended"),
+    "declined": _l("Refused"),
+}
+
+# The steps of a referral's life (housing.services.referrals.TRANSITIONS), as its history names them.
+REFERRAL_STEPS = {
+    "add": _l("Added to the service path"),
+    "refer": _l("Referred to the service"),
+    "start": _l("The service started"),
+    "end": _l("The service ended"),
+    "refuse": _l("Refused: the service will not start"),
+    "follow_up": _l("Followed up: still on its way"),
+}
+
+REFERRAL_REFUSAL_REASONS = {
+    "young_person_declined": _l("The young person did not want the service"),
+    "service_declined": _l("The service did not accept the referral"),
+    "not_needed": _l("No longer needed"),
+    "other": _l("Other reason"),
 }
 
 VISIT_TYPES = {

@@ -21,6 +21,7 @@ from housing.models import (
     Role,
     ScheduledVisit,
     ScheduleStatus,
+    ServiceReferral,
     ShiftPattern,
     SupportPlan,
     Tenancy,
@@ -252,3 +253,20 @@ def make_support_plan(tenancy: Tenancy, visits_per_week: int = 2, minutes_per_vi
     db.session.add(plan)
     db.session.flush()
     return plan
+
+
+def make_referral(person: YoungPerson, service: str = "mental_health", referred_on: date | None = None,
+                  **steps: date) -> ServiceReferral:
+    """A referral made by the person's worker through the service; ``steps`` take their steps in
+    order, e.g. ``start=day`` or ``follow_up=day``."""
+    from housing.services import referrals
+
+    worker = db.session.get(User, person.responsible_worker_id)
+    today = localtime.today()
+    referral = referrals.add(worker, person, {"service": service, "provider": "Nuorisoasema",
+                                              "contact": "Hoitaja Maija, 040 123 4567", "referred_on": referred_on},
+                             today)
+    for step, day in steps.items():
+        referrals.take_step(worker, referral, step, day, today,
+                            refusal_reason="young_person_declined" if step == "refuse" else None)
+    return referral

@@ -23,7 +23,9 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"  # any logged-in user, whatever the role
 
 # Groups of actions several roles share; the table below is what each role may do.
-READ_RESIDENTS = frozenset({"dashboard.view", "young_person.list", "young_person.view", "unit.list", "unit.view"})
+# A resident's service path (referrals to other services) is read where they live, too.
+READ_RESIDENTS = frozenset({"dashboard.view", "young_person.list", "young_person.view", "unit.list", "unit.view",
+                            "referral.view"})
 KEEP_CLIENT_RECORDS = READ_RESIDENTS | {
     "young_person.view_case",  # entitlement, placement history, client plan, notes
     "young_person.create",
@@ -45,13 +47,15 @@ UNIT_MOVES = frozenset({"moves.view", "tenancy.view", "tenancy.move_in"})
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # Administrators never open client records: they manage accounts and answer
     # data-protection requests from the audit log (and keep the counties' policies).
-    Role.ADMIN: frozenset({"dashboard.view", "user.manage", "audit.search", "audit.person_report", "policy.edit"}),
+    # The research export is pseudonymised (no names, codes, free text or addresses).
+    Role.ADMIN: frozenset({"dashboard.view", "user.manage", "audit.search", "audit.person_report", "policy.edit",
+                           "research.export"}),
     Role.COORDINATOR: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | ALLOCATE | ANSWER_OFFERS | UNIT_MOVES | {
         "unit.create", "unit.edit", "place.edit", "application.review", "waitlist.view", "waitlist.export",
         "tenancy.move_out", "tenancy.register", "move.decide", "visit.read_notes"},
     Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | ANSWER_OFFERS | {
         "audit.person_report", "application.create", "application.submit", "tenancy.view", "tenancy.move_out",
-        "move.request_transfer", "visit.read_notes"},
+        "move.request_transfer", "visit.read_notes", "referral.manage"},
     Role.UNIT_MANAGER: READ_RESIDENTS | MANAGE_UNIT_SUPPORT | UNIT_MOVES | {
         "tenancy.move_out", "move.request_transfer"},
     Role.UNIT_STAFF: READ_RESIDENTS | UNIT_SUPPORT_WORK | UNIT_MOVES,

@@ -7,11 +7,12 @@ turvakielto, then the registration.
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from typing import Any
 
 from housing import rules
-from housing.demo.context import HOME_MUNICIPALITIES, Demo, ascii_name, birth_date_for_age
+from housing.demo.context import HOME_MUNICIPALITIES, SEED, Demo, ascii_name, birth_date_for_age
 from housing.demo.stories import Kind, Story
 from housing.demo.texts import (
     FINNISH_FIRST_NAMES,
@@ -22,9 +23,8 @@ from housing.demo.texts import (
     SWEDISH_FIRST_NAMES,
     SWEDISH_LAST_NAMES,
 )
-from housing.extensions import db
 from housing.models import PlacementType, ReferralStatus, ServiceReferral
-from housing.services import young_people
+from housing.services import referrals, young_people
 
 TEMPORARY_INDIVIDUAL_NUMBERS = range(900, 1000)  # never given to a real person
 SWEDISH_SPEAKING_SHARE = {"PI": 0.05, "HKI": 0.12}
@@ -193,35 +193,56 @@ def _non_disclosure(demo: Demo, stories: list[Story]) -> list[Story]:
 REFERRAL_SHARE = 0.5
 REFERRAL_STATUS_WEIGHTS = {ReferralStatus.PLANNED: 10, ReferralStatus.REFERRED: 20, ReferralStatus.IN_PROGRESS: 35,
                            ReferralStatus.COMPLETED: 20, ReferralStatus.DECLINED: 15}
+FOLLOWED_UP_SHARE = 0.6  # of services under way, followed up in the last 25 days (the rest wait for it)
+KELA_WAITING_DAYS = 45  # the demo worker's client waits for Kela's decision: flagged on the front page
 
 
 def build_referrals(demo: Demo, stories: list[Story]) -> int:
-    referrals = []
-    with db.session.no_autoflush:  # the referrals join the session together, below
-        for story in stories:
-            if demo.rng.random() >= REFERRAL_SHARE:
-                continue
-            for service in demo.rng.sample(sorted(REFERRAL_PROVIDERS), demo.rng.randint(1, 2)):
-                referrals.append(_referral(demo, story, service))
-    db.session.add_all(referrals)
-    return len(referrals)
+    """Referrals made and followed through ``services.referrals`` by each young person's worker,
+    as on the service path's pages, on the days they happened."""
+    # Follow-ups draw from a source of their own: the rest of the demo stays as it was.
+    follow_ups = random.Random(SEED)
+    count = 0
+    for story in stories:
+        if demo.rng.random() >= REFERRAL_SHARE:
+            continue
+        for service in demo.rng.sample(sorted(REFERRAL_PROVIDERS), demo.rng.randint(1, 2)):
+            _referral(demo, story, service, follow_ups)
+            count += 1
+    return count + _waiting_for_kela(demo, stories)
 
 
-def _referral(demo: Demo, story: Story, service: str) -> ServiceReferral:
+def _referral(demo: Demo, story: Story, service: str, follow_ups: random.Random) -> ServiceReferral:
     status = demo.rng.choices(list(REFERRAL_STATUS_WEIGHTS), weights=list(REFERRAL_STATUS_WEIGHTS.values()))[0]
-    referral = ServiceReferral(
-        young_person=story.person, service=service, provider=REFERRAL_PROVIDERS[service][story.county_id],
-        status=status, created_by_id=story.worker.id, notes=REFERRAL_NOTES.get(status),
-    )
+    worker = story.worker
+    details = {"service": service, "provider": REFERRAL_PROVIDERS[service][story.county_id],
+               "notes": REFERRAL_NOTES.get(status)}
     if status == ReferralStatus.PLANNED:
-        return referral
-    referral.referred_on = demo.days_ago(demo.rng.randint(5, 240))
-    days_since = (demo.today - referral.referred_on).days
+        return referrals.add(worker, story.person, details, demo.today)
+    referred_on = demo.days_ago(demo.rng.randint(5, 240))
+    referral = referrals.add(worker, story.person, {**details, "referred_on": referred_on}, demo.today)
+    days_since = (demo.today - referred_on).days
     if status in (ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED):
-        referral.started_on = referral.referred_on + timedelta(days=demo.rng.randint(1, min(30, days_since)))
+        started_on = referred_on + timedelta(days=demo.rng.randint(1, min(30, days_since)))
+        referrals.take_step(worker, referral, "start", started_on, demo.today)
     if status == ReferralStatus.COMPLETED:
-        days_running = (demo.today - referral.started_on).days
-        referral.ended_on = referral.started_on + timedelta(days=demo.rng.randint(0, days_running))
+        days_running = (demo.today - started_on).days
+        referrals.take_step(worker, referral, "end", started_on + timedelta(days=demo.rng.randint(0, days_running)),
+                            demo.today)
     elif status == ReferralStatus.DECLINED:
-        referral.ended_on = referral.referred_on + timedelta(days=demo.rng.randint(1, min(20, days_since)))
+        refused_on = referred_on + timedelta(days=demo.rng.randint(1, min(20, days_since)))
+        referrals.take_step(worker, referral, "refuse", refused_on, demo.today, refusal_reason="young_person_declined")
+    elif status == ReferralStatus.IN_PROGRESS and follow_ups.random() < FOLLOWED_UP_SHARE:
+        checked_on = max(started_on, demo.days_ago(follow_ups.randint(0, 25)))
+        referrals.take_step(worker, referral, "follow_up", checked_on, demo.today)
     return referral
+
+
+def _waiting_for_kela(demo: Demo, stories: list[Story]) -> int:
+    """The demo social worker's waitlisted client applied for Kela's support 45 days ago and
+    nothing has been heard since: the front page flags it."""
+    worker = demo.social_workers["PI"][0]
+    story = next(s for s in stories if s.worker is worker and s.kind == Kind.WAITLISTED)
+    referrals.add(worker, story.person, {"service": "income", "provider": REFERRAL_PROVIDERS["income"]["PI"],
+                                         "referred_on": demo.days_ago(KELA_WAITING_DAYS)}, demo.today)
+    return 1

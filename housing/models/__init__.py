@@ -22,7 +22,14 @@ from housing.models.audit import AuditEvent, EndedSession, LoginThrottle
 from housing.models.base import Base, utcnow
 from housing.models.geography import County, CountyKind, Municipality
 from housing.models.jobs import BackgroundJob, JobStatus
-from housing.models.people import PlacementType, ReferralStatus, ServiceReferral, YoungPerson
+from housing.models.people import (
+    OPEN_REFERRAL_STATUSES,
+    PlacementType,
+    ReferralStatus,
+    ServiceReferral,
+    ServiceReferralStep,
+    YoungPerson,
+)
 from housing.models.support import (
     ScheduledVisit,
     ScheduleStatus,
@@ -41,12 +48,13 @@ from housing.models.users import Role, RoleChangeRequest, RoleChangeStatus, User
 __all__ = [
     "AllocationPolicy", "AllocationRound", "Application", "ApplicationEdit", "ApplicationStatus",
     "ApplicationStatusChange", "AuditEvent",
-    "OPEN_STATUSES",
+    "OPEN_STATUSES", "OPEN_REFERRAL_STATUSES",
     "BackgroundJob", "JobStatus",
     "Base", "County", "CountyKind", "EndedSession", "LocationWish", "LoginThrottle", "MoveKind", "MoveRequest",
     "MoveStatus", "Municipality", "Offer", "OfferStatus", "Place", "PlacementType", "Proposal",
     "ProposalDecision", "ReferralStatus", "Role", "RoundStatus", "ScheduleStatus", "ScheduledVisit",
-    "ServiceReferral", "ShiftPattern", "StaffAbsence", "SupportPlan", "Tenancy", "Unit", "UnitType",
+    "ServiceReferral", "ServiceReferralStep", "ShiftPattern", "StaffAbsence", "SupportPlan", "Tenancy", "Unit",
+    "UnitType",
     "User", "VisitOutcome", "YoungPerson", "VisitRecord", "VisitRecordVersion", "WeeklySchedule",
     "application_not_with", "user_units", "RoleChangeRequest", "RoleChangeStatus", "utcnow",
 ]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from housing.models.base import Base, Timestamped, enum_type
+from housing.models.base import Base, Timestamped, UtcDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from housing.models.geography import County, Municipality
@@ -72,6 +72,8 @@ class YoungPerson(Timestamped, Base):
 
 
 class ReferralStatus(enum.StrEnum):
+    """Shown as planned, referred, started, ended and refused (``vocabulary.REFERRAL_STATUSES``)."""
+
     PLANNED = "planned"
     REFERRED = "referred"
     IN_PROGRESS = "in_progress"
@@ -79,8 +81,16 @@ class ReferralStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
+# A referral still on its way: these are watched for progress (``rules.referral_stalled``).
+OPEN_REFERRAL_STATUSES = frozenset({ReferralStatus.PLANNED, ReferralStatus.REFERRED, ReferralStatus.IN_PROGRESS})
+
+
 class ServiceReferral(Timestamped, Base):
-    """One step of the young person's cross-sector service path (so no one falls between)."""
+    """One step of the young person's cross-sector service path (so no one falls between).
+
+    ``housing.services.referrals`` is the only writer: every change of status is a step
+    (``ServiceReferralStep``) with the day it happened, who recorded it and when.
+    """
 
     __tablename__ = "service_referrals"
 
@@ -95,7 +105,36 @@ class ServiceReferral(Timestamped, Base):
     referred_on: Mapped[date | None] = mapped_column(Date)
     started_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
+    # The latest day anything happened (added, a step, a follow-up): no progress for
+    # ``rules.REFERRAL_NO_PROGRESS_LIMIT`` flags the referral on the worker's front page.
+    last_progress_on: Mapped[date] = mapped_column(Date)
+    refusal_reason: Mapped[str | None] = mapped_column(String(40))  # housing.vocabulary.REFERRAL_REFUSAL_REASONS
     notes: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     young_person: Mapped[YoungPerson] = relationship(back_populates="referrals")
+    steps: Mapped[list[ServiceReferralStep]] = relationship(
+        back_populates="referral", order_by="(ServiceReferralStep.happened_on, ServiceReferralStep.id)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REFERRAL_STATUSES
+
+
+class ServiceReferralStep(Base):
+    """What happened on a referral: the step, the status it left, the day, who recorded it and when."""
+
+    __tablename__ = "service_referral_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("service_referrals.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(20))  # housing.vocabulary.REFERRAL_STEPS
+    status: Mapped[ReferralStatus] = mapped_column(enum_type(ReferralStatus, "referral_step_status"))
+    happened_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    referral: Mapped[ServiceReferral] = relationship(back_populates="steps")
+    recorded_by: Mapped[User | None] = relationship()

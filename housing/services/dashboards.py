@@ -28,7 +28,7 @@ from housing.models import (
     WeeklySchedule,
     YoungPerson,
 )
-from housing.services import visit_records
+from housing.services import referrals, visit_records
 from housing.services.scope import not_ended, unit_resident_ids, young_person_condition
 
 # A caseload within the law fits whole; beyond it the front page shows who needs attention first.
@@ -131,6 +131,7 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
         "plans_needing_attention": sum(1 for r in rows if r["plan"] != rules.ClientPlanState.CURRENT),
         "open_applications": {str(k): v for k, v in applications.items()},
         "missed_twice": [p for p in clients if p.id in missed],
+        "stalled_referrals": referrals.stalled_referrals_of_worker(user, today),
     }
 
 

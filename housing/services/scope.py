@@ -18,7 +18,19 @@ from sqlalchemy import ColumnElement, false, func, or_, select
 
 from housing import localtime
 from housing.extensions import db
-from housing.models import Application, Offer, OfferStatus, Place, Role, Tenancy, Unit, User, VisitRecord, YoungPerson
+from housing.models import (
+    Application,
+    Offer,
+    OfferStatus,
+    Place,
+    Role,
+    ServiceReferral,
+    Tenancy,
+    Unit,
+    User,
+    VisitRecord,
+    YoungPerson,
+)
 from housing.services.errors import NotVisible
 
 
@@ -69,6 +81,17 @@ def get_young_person(user: User, person_id: int) -> YoungPerson:
     if person is None:
         raise NotVisible("young_person", person_id)
     return person
+
+
+def get_referral(user: User, referral_id: int, for_change: bool = False) -> ServiceReferral:
+    """A referral of a young person the user may see (its service path is on their page).
+    ``for_change``: lock the row until the commit, so two steps cannot cross."""
+    query = (select(ServiceReferral).join(YoungPerson, YoungPerson.id == ServiceReferral.young_person_id)
+             .where(ServiceReferral.id == referral_id, young_person_condition(user)))
+    referral = db.session.scalar(query.with_for_update(of=ServiceReferral) if for_change else query)
+    if referral is None:
+        raise NotVisible("service_referral", referral_id)
+    return referral
 
 
 def unit_condition(user: User) -> ColumnElement[bool]:

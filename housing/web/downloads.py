@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,4 +42,14 @@ def as_csv(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
 def csv_response(filename: str, header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Response:
     """A CSV download (the security headers add ``Cache-Control: no-store``)."""
     return Response(as_csv(header, rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def zip_of_csv_response(filename: str, files: Iterable[tuple[str, Iterable[Any], Iterable[Iterable[Any]]]]) -> Response:
+    """Several CSV files in one download (name, header, rows each), each written by ``as_csv``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, header, rows in files:
+            archive.writestr(name, as_csv(header, rows).encode("utf-8"))
+    return Response(out.getvalue(), mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})

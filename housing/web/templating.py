@@ -29,6 +29,7 @@ NAVIGATION = (
     ("support.index", _l("Staff and plans"), "staff.manage"),
     ("admin.users", _l("Users"), "user.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.search"),
+    ("admin.research_export", _l("Research export"), "research.export"),
 )
 
 

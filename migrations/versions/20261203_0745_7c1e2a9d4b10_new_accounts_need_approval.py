@@ -5,7 +5,7 @@ client role. Such an account is now created deactivated with a pending access re
 marked ``new_account``; approving it by another administrator activates the account.
 
 Revision ID: 7c1e2a9d4b10
-Revises: 4427d43a1367
+Revises: 1f8f3bc6fb12
 Create Date: 2026-12-03 07:45:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c1e2a9d4b10'
-down_revision = '4427d43a1367'
+down_revision = '1f8f3bc6fb12'
 branch_labels = None
 depends_on = None
 

@@ -35,6 +35,8 @@ from housing.models import (
     RoundStatus,
     ScheduledVisit,
     ScheduleStatus,
+    ServiceReferral,
+    ServiceReferralStep,
     ShiftPattern,
     SupportPlan,
     Tenancy,
@@ -45,7 +47,7 @@ from housing.models import (
     YoungPerson,
     utcnow,
 )
-from housing.services import accounts, moves, offers, rounds, tenancies, units, young_people
+from housing.services import accounts, moves, offers, referrals, rounds, tenancies, units, young_people
 from tests.housing.conftest import empty_client_tables
 
 NAMED_ACCOUNTS = {
@@ -67,7 +69,8 @@ class Seeded:
 
 SERVICES_THE_DEMO_USES = ((accounts, "create_user"), (units, "create_unit"), (units, "add_place"),
                           (young_people, "create_person"), (rounds, "create_round"), (offers, "send_offer"),
-                          (tenancies, "start_tenancy"), (moves, "record_move_out"), (moves, "request_transfer"))
+                          (tenancies, "start_tenancy"), (moves, "record_move_out"), (moves, "request_transfer"),
+                          (referrals, "add"))
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +138,7 @@ def test_accounts_units_places_people_rounds_offers_and_moves_are_made_by_their_
         "create_user": _count(User), "create_unit": _count(Unit), "add_place": _count(Place),
         "create_person": _count(YoungPerson), "create_round": _count(AllocationRound),
         "send_offer": _count(Offer), "start_tenancy": _count(Tenancy), "record_move_out": requests["move_out"],
-        "request_transfer": requests["transfer"],
+        "request_transfer": requests["transfer"], "add": _count(ServiceReferral),
     }
 
 
@@ -379,3 +382,13 @@ def test_published_schedules_keep_shifts_windows_and_one_place_at_a_time(seeded)
 def _local_minutes(visit: ScheduledVisit) -> tuple[int, int, date]:
     starts, ends = visit.starts_at.astimezone(LOCAL_TIME), visit.ends_at.astimezone(LOCAL_TIME)
     return starts.hour * 60 + starts.minute, ends.hour * 60 + ends.minute, starts.date()
+
+
+def test_service_paths_keep_their_steps_and_the_demo_worker_has_a_stalled_referral(seeded):
+    steps = _all(ServiceReferralStep)
+    assert len(steps) >= _count(ServiceReferral) and all(s.recorded_by_id for s in steps)
+    for referral in _all(ServiceReferral):
+        assert referral.last_progress_on == max(step.happened_on for step in referral.steps)
+        assert referral.steps[-1].status == referral.status
+    stalled = referrals.stalled_referrals_of_worker(_user("social.worker@demo.fi"), localtime.today())
+    assert any(row.referral.service == "income" and row.days_without_progress == 45 for row in stalled)

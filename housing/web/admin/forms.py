@@ -40,3 +40,11 @@ class PersonLookupForm(FlaskForm):
 def county_choices(counties, language: str) -> list:
     return options([(c.id, c.name(language)) for c in counties], empty=_l("No county (administrators)"))
 
+
+
+class ResearchExportForm(FlaskForm):
+    """The applications made in the period (its first and last day included), of one county or all."""
+
+    first_day = DateField(_l("From"), validators=[DataRequired(_l("Enter the first day of the period."))])
+    last_day = DateField(_l("To"), validators=[DataRequired(_l("Enter the last day of the period."))])
+    county_id = SelectField(_l("Placing county"), validators=[Optional()])

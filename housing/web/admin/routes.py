@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,9 +13,10 @@ from housing.auth.permissions import requires
 from housing.extensions import db
 from housing.models import County, Role, RoleChangeRequest, Unit, User, YoungPerson
 from housing.services import accounts, audit_reports, scope
+from housing.services import research_export as research
 from housing.services.errors import NotVisible, RuleViolation
-from housing.web.admin.forms import AuditSearchForm, PersonLookupForm, UserForm, county_choices
-from housing.web.downloads import csv_response
+from housing.web.admin.forms import AuditSearchForm, PersonLookupForm, ResearchExportForm, UserForm, county_choices
+from housing.web.downloads import csv_response, zip_of_csv_response
 from housing.web.fields import options
 from housing.web.forms import form_page, refuse_change
 from housing.web.templating import action_label
@@ -233,3 +236,30 @@ def person_report_csv(person_id: int):
     headers = [_("Time"), _("User"), _("Role"), _("Action"), _("IP address")]
     return csv_response(f"data-access-{person_id}-{report.until.isoformat()}.csv", headers,
                         audit_reports.report_rows(report, action_label))
+
+
+# ----------------------------------------------------------------------------- research export
+
+
+@bp.route("/admin/research-export", methods=["GET", "POST"])
+@requires("research.export")
+def research_export():
+    """Pseudonymised outcome data for research (``services.research_export``): a zip of CSV files."""
+    form = ResearchExportForm()
+    counties = db.session.scalars(select(County).order_by(County.name_fi))
+    form.county_id.choices = options(((c.id, c.name(current_user.language)) for c in counties),
+                                     empty=_("All counties"))
+    if request.method == "GET":  # the last twelve months, to start from
+        form.last_day.data = localtime.today()
+        form.first_day.data = form.last_day.data - timedelta(days=365)
+    if form.validate_on_submit():
+        try:
+            export = research.build(current_user, form.first_day.data, form.last_day.data,
+                                           form.county_id.data or None, localtime.today())
+        except RuleViolation as violation:
+            refuse_change(violation, form)
+        else:
+            db.session.commit()
+            name = f"kotipolku-research-{export.first_day.isoformat()}-{export.last_day.isoformat()}.zip"
+            return zip_of_csv_response(name, ((f.name, f.header, f.rows) for f in export.files))
+    return form_page("admin/research_export.html", form)

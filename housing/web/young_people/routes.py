@@ -11,7 +11,7 @@ from housing import audit, localtime
 from housing.auth.permissions import can, requires
 from housing.extensions import db
 from housing.models import Municipality, Role
-from housing.services import scope, young_people
+from housing.services import referrals, scope, young_people
 from housing.web.fields import options
 from housing.web.forms import form_page, rendered_and_committed, save_form
 from housing.web.young_people.forms import YoungPersonForm
@@ -33,12 +33,15 @@ def index():
 
 def _detail_page(person_id: int, reveal_identity_code: bool = False):
     person = scope.get_young_person(current_user, person_id)
-    summary = young_people.view_person(person, localtime.today())
+    today = localtime.today()
+    summary = young_people.view_person(person, today)
     identity_code = young_people.reveal_identity_code(person) if reveal_identity_code else None
     return rendered_and_committed(
         "young_people/detail.html", s=summary, person=person, identity_code=identity_code,
         show_address=scope.sees_protected_address(current_user, person),
         show_case=can(current_user, "young_person.view_case"),
+        service_path=referrals.service_path(person, today) if can(current_user, "referral.view") else None,
+        manages_service_path=referrals.manages(current_user, person),
     )
 
 

@@ -12,7 +12,7 @@ from housing import localtime
 from housing.auth.permissions import declared_permission
 from housing.extensions import db
 from housing.models import Role
-from tests.factories import make_application
+from tests.factories import make_application, make_referral
 
 ADMIN, COORD, SW, UM, US = (Role.ADMIN, Role.COORDINATOR, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.UNIT_STAFF)
 EVERYONE = frozenset(Role)
@@ -104,14 +104,23 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "moves.request_transfer": frozenset({SW, UM}),
     "moves.decide_transfer": frozenset({COORD}),
     "moves.register_resident": frozenset({COORD}),
+    # The service path: the responsible worker keeps it; the county and the unit where the
+    # young person lives read it.
+    "referrals.create": frozenset({SW}),
+    "referrals.detail": CLIENT_READERS,
+    "referrals.edit": frozenset({SW}),
+    "referrals.record_step": frozenset({SW}),
+    "admin.research_export": frozenset({ADMIN}),
 }
 PUBLIC = {"static", "auth.login", "main.healthz", "main.set_language"}
 
 
 def _url_arguments(world) -> dict[str, int | str]:
     application = make_application(world.person)
+    referral = make_referral(world.person, referred_on=localtime.today())
     db.session.commit()
-    return {"person_id": world.person.id, "unit_id": world.unit.id, "place_id": world.place.id,
+    return {"person_id": world.person.id, "referral_id": referral.id, "unit_id": world.unit.id,
+            "place_id": world.place.id,
             "user_id": world.other_worker.id, "application_id": application.id, "filename": "css/app.css",
             "change_id": 1, "decision": "reject", **_support_objects(world), **_round_objects(world)}
 

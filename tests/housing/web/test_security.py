@@ -145,6 +145,8 @@ FREE_TEXT_FORMS = [
     FreeTextForm("account", Role.ADMIN, lambda ids: "/admin/users/new", ("name",),
                  lambda ids: {"email": f"new{len(ids)}@example.fi", "role": "unit_staff", "county_id": "PI",
                               "unit_ids": str(ids["unit"]), "password": "a long enough passphrase 1"}),
+    FreeTextForm("referral", Role.SOCIAL_WORKER, lambda ids: f"/young-people/{ids['person']}/service-path/new",
+                 ("provider", "contact", "notes"), lambda ids: {"service": "health"}),
 ]
 CREATED = {"person": r"/young-people/(\d+)$", "application": r"/applications/(\d+)$", "unit": r"/units/(\d+)$"}
 
