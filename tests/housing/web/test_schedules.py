@@ -163,3 +163,16 @@ def test_a_failed_planning_says_so_and_can_be_run_again(page, unit):
     page(unit.manager, f"/schedules/{schedule.id}/rerun", method="POST", status=302)
     planned = page(unit.manager, f"/schedules/{schedule.id}", language="en")
     assert planned.select_one(".figures") is not None
+
+
+def test_a_week_first_planned_after_it_began_is_a_draft_planned_from_then_not_a_replan(page, unit):
+    this_monday = monday_of(localtime.today())
+    page(unit.manager, "/schedules/new", method="POST", status=302,
+         data={"unit_id": unit.unit.id, "week": this_monday.isoformat()})
+    schedule = db.session.scalars(select(WeeklySchedule).order_by(WeeklySchedule.id.desc())).first()
+    assert schedule.replan_from is not None and schedule.replaces_id is None
+    week = page(unit.manager, f"/schedules/{schedule.id}", language="en")
+    assert week.select_one(".lead .hds-status-label").text.strip() == "Draft"
+    assert "Planned from" in week.select_one("main").text and "Re-planned" not in week.select_one("main").text
+    listed = page(unit.manager, "/schedules/", language="en").select_one(".hds-table tbody tr")
+    assert "re-plan" not in listed.text and "Draft" in listed.text
