@@ -28,6 +28,7 @@ from typing import Any
 from babel.support import Translations
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response, Route
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from housing.config import PROJECT_ROOT
 from tests.browser.server import LiveServer
@@ -195,13 +196,16 @@ class Actor:
         """Stay on a page that shows a job's progress until it reloads itself without it (the
         job has ended); every reload is checked like any page."""
         deadline = time.monotonic() + seconds
+        not_ended = f"{step}: the job had not ended after {seconds} s ({self.page.url})"
         while self.page.locator("[data-progress-url]").count():
             left = deadline - time.monotonic()
-            assert left > 0, f"{step}: the job had not ended after {seconds} s ({self.page.url})"
+            assert left > 0, not_ended
             self.polls_flow = True
             try:
                 with self.page.expect_navigation(timeout=left * 1000) as reload:
                     self._let_polls_through()
+            except PlaywrightTimeoutError:
+                raise AssertionError(not_ended) from None
             finally:
                 self.polls_flow = False
             self.arrived(step, reload.value)
