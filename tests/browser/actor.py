@@ -8,6 +8,10 @@ language), and every page they arrive at is checked the same way:
 - the browser reported no console error (a CSP violation is one) and no dialog opened;
 - a screenshot is kept: ``<artefacts>/<journey>-<lang>/NN-<actor>-<step>.png``.
 
+A page that follows a background job (a round, a week being planned) asks the server for the
+job's state every second or two and reloads itself when it has ended; ``wait_for_job``
+waits for that reload, as the person does, for a bounded time.
+
 Steps find things as a person does, by the text they read in that language: ``actor.t``
 translates an English msgid with the app's own catalogues.
 """
@@ -15,13 +19,16 @@ translates an English msgid with the app's own catalogues.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from babel.support import Translations
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response, Route
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from housing.config import PROJECT_ROOT
 from tests.browser.server import LiveServer
@@ -32,6 +39,10 @@ AXE_SOURCE_FILE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # What must never be found on a page; "moderate" and "minor" findings are reported, not failed.
 FAILING_IMPACTS = ("serious", "critical")
 TIMEOUT_MS = 15_000
+# The longest a person waits for a round or a week to be ready (a week's solver may use 30 s).
+JOB_WAIT_SECONDS = 90
+# What static/js/job-progress.js asks while it follows a job.
+PROGRESS_POLL = re.compile(r"/progress(\?.*)?$")
 
 
 class Words:
@@ -51,6 +62,12 @@ class Words:
     def label(self, vocabulary: dict, code: Any) -> str:
         """A code list's label (``housing.vocabulary``), as the page shows it."""
         return self(vocabulary[code]._args[0])
+
+
+def for_whom(action: str, name: str) -> re.Pattern:
+    """A link or button that says what it does and, to a screen reader, for whom ("Record the
+    visit: Eevi Mäkelä", the name in a visually hidden part)."""
+    return re.compile(rf"^\s*{re.escape(action)}\s*:\s*{re.escape(name)}\s*$")
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
@@ -123,6 +140,9 @@ class Actor:
         self.page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
         self.page.on("dialog", self._dialog)
+        self.held_polls: list[Route] = []
+        self.polls_flow = False
+        context.route(PROGRESS_POLL, self._progress_poll)
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
@@ -154,6 +174,42 @@ class Actor:
         button = (within or self.page).get_by_role("button", name=button_text, exact=True)
         return self.navigate(button.click, step, status)
 
+    # ------------------------------------------------------------------ background jobs
+
+    def _progress_poll(self, route: Route) -> None:
+        """The page's question "has the job ended?" waits while a page is being examined, so
+        that it cannot reload under the checks; it goes through while the person waits."""
+        if self.polls_flow:
+            route.continue_()
+        else:
+            self.held_polls.append(route)
+
+    def _let_polls_through(self) -> None:
+        held, self.held_polls = self.held_polls, []
+        for poll in held:
+            try:
+                poll.continue_()
+            except PlaywrightError:  # asked by a page that has since been left: nobody waits for it
+                pass
+
+    def wait_for_job(self, step: str, seconds: float = JOB_WAIT_SECONDS) -> None:
+        """Stay on a page that shows a job's progress until it reloads itself without it (the
+        job has ended); every reload is checked like any page."""
+        deadline = time.monotonic() + seconds
+        not_ended = f"{step}: the job had not ended after {seconds} s ({self.page.url})"
+        while self.page.locator("[data-progress-url]").count():
+            left = deadline - time.monotonic()
+            assert left > 0, not_ended
+            self.polls_flow = True
+            try:
+                with self.page.expect_navigation(timeout=left * 1000) as reload:
+                    self._let_polls_through()
+            except PlaywrightTimeoutError:
+                raise AssertionError(not_ended) from None
+            finally:
+                self.polls_flow = False
+            self.arrived(step, reload.value)
+
     # ------------------------------------------------------------------ reading and writing
 
     def field(self, label: str, within: Locator | None = None) -> Locator:
@@ -170,7 +226,12 @@ class Actor:
         self.field(label).select_option(label=option_label)
 
     def tick(self, label: str) -> None:
-        self.field(label).check()
+        """Check a checkbox or a radio button by clicking its label, as a person does (the design
+        system draws the box on the label, over the input)."""
+        box = self.field(label)
+        if not box.is_checked():
+            self.page.locator(f"label[for='{box.get_attribute('id')}']").click()
+        assert box.is_checked(), f"{label!r} did not get checked on {self.page.url}"
 
     def heading(self) -> str:
         return self.page.locator("h1").first.inner_text().strip()

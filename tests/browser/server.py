@@ -3,7 +3,8 @@
 It runs in a thread of the test process on a database of its own: a temporary SQLite file,
 or ``<HOUSING_TEST_DATABASE_URL>_browser`` on PostgreSQL (created and dropped here), so it
 never shares tables with the Flask-client tests that run in the same process. Unlike those
-tests' app, it checks CSRF tokens, as production does. Each journey starts from empty
+tests' app, it checks CSRF tokens, as production does, and long work (a round, a week's schedule)
+runs in a background thread, as it does without Redis. Each journey starts from empty
 client tables (``fresh_dataset``); counties and municipalities stay loaded.
 """
 
@@ -90,9 +91,11 @@ def live_server(tmp_dir: Path) -> Iterator[LiveServer]:
         "ENV": "testing",
         "DATABASE_URL": database_url,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "JOBS_INLINE": True,
         "PROPAGATE_TEST_ERRORS": False,  # a server error is a 500 page for the browser, and recorded below
     })
+    # Rounds and weeks run as they do without Redis (whatever HOUSING_REDIS_URL says): in a
+    # thread of the server, while the page shows their progress and reloads itself at the end.
+    app.config["REDIS_URL"] = None
     with app.app_context():
         upgrade()
         load_reference_data()

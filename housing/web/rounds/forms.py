@@ -53,7 +53,9 @@ class ReasonForm(FlaskForm):
 class OverrideForm(FlaskForm):
     place_id = RadioField(_l("Place to offer"), coerce=int, choices=[],
                           validators=[InputRequired(_l("Choose a place."))])
-    reason = TextAreaField(_l("Why this place"), validators=[Optional(), Length(max=2000)])
+    # Required, as the service says too: marked so on the label, not only in the help text.
+    reason = TextAreaField(_l("Why this place"), validators=[DataRequired(_l("Say why another place is offered.")),
+                                                             Length(max=2000)])
     confirm = BooleanField(_l("I decide to offer this place ahead of the applicants ranked higher, for the reason "
                               "given"))
 

@@ -45,3 +45,10 @@ def register(actor: Actor, person: NewYoungPerson) -> int:
     assert t("The young person has been registered.") in actor.notification()
     assert person.full_name in actor.heading()
     return int(re.search(r"/young-people/(\d+)", actor.page.url).group(1))
+
+
+def open_from_list(actor: Actor, first_name: str, last_name: str) -> None:
+    """Young people (in the navigation) → the person ("Last, First" in the list)."""
+    actor.menu(actor.t("Young people"), "young people")
+    actor.follow(f"{last_name}, {first_name}", "young person")
+    assert actor.heading() == f"{first_name} {last_name}"

@@ -131,6 +131,7 @@ def test_an_override_on_the_page_asks_to_confirm_an_inversion_and_flags_it_in_re
     url = f"/rounds/{solved.id}/proposals/{third.id}/override"
     form = page(None, url, language="en")
     assert {i["value"] for i in form.select("input[name=place_id]")} == {str(p.id) for p in county.places}
+    assert form.select_one("label[for=reason] .hds-text-input__required") is not None  # the reason is required
     missing = page(None, url, method="POST", status=400, language="en", data={"place_id": str(first.place_id)})
     assert "Say why another place is offered." in missing.select_one("#reason-error").text
     asked = page(None, url, method="POST", status=400, language="en",

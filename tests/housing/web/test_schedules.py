@@ -163,3 +163,26 @@ def test_a_failed_planning_says_so_and_can_be_run_again(page, unit):
     page(unit.manager, f"/schedules/{schedule.id}/rerun", method="POST", status=302)
     planned = page(unit.manager, f"/schedules/{schedule.id}", language="en")
     assert planned.select_one(".figures") is not None
+
+
+def test_a_week_first_planned_after_it_began_is_a_draft_planned_from_then_not_a_replan(page, unit):
+    this_monday = monday_of(localtime.today())
+    page(unit.manager, "/schedules/new", method="POST", status=302,
+         data={"unit_id": unit.unit.id, "week": this_monday.isoformat()})
+    schedule = db.session.scalars(select(WeeklySchedule).order_by(WeeklySchedule.id.desc())).first()
+    assert schedule.replan_from is not None and schedule.replaces_id is None
+    week = page(unit.manager, f"/schedules/{schedule.id}", language="en")
+    assert week.select_one(".lead .hds-status-label").text.strip() == "Draft"
+    assert "Planned from" in week.select_one("main").text and "Re-planned" not in week.select_one("main").text
+    listed = page(unit.manager, "/schedules/", language="en").select_one(".hds-table tbody tr")
+    assert "re-plan" not in listed.text and "Draft" in listed.text
+
+
+def test_each_worker_line_says_their_visit_minutes_and_limit_or_that_there_is_none(page, unit):
+    schedule = make_week(unit.unit, NEXT_MONDAY, [(ref(unit.nurse_plan), unit.nurse, 600),
+                                                 (ref(unit.open_plan), unit.evening, 800)])
+    db.session.commit()
+    calendar = page(unit.manager, f"/schedules/{schedule.id}", language="en")
+    lines = {row.select_one("th").contents[0].strip(): row.select_one("th .calendar__meta").text
+             for row in calendar.select(".calendar tbody tr")}
+    assert lines == {unit.nurse.name: "60 of 1200 visit minutes", unit.evening.name: "45 visit minutes, no limit"}

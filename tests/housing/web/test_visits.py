@@ -226,3 +226,17 @@ def test_someone_who_has_moved_out_leaves_the_workers_day_and_front_page(page, d
     assert day.open.full_name not in " ".join(names) and day.protected.full_name in " ".join(names)
     assert day.open.full_name not in page(None, "/").text
     page(None, f"/young-people/{day.open.id}", status=404)  # …as their page says
+
+
+def test_a_visits_time_of_day_is_written_as_each_language_writes_it(page, day):
+    """9.00 in Finnish, 09:00 in Swedish: on a record, in the list of records and on the form."""
+    record = make_visit_record(day.open_visit)
+    db.session.commit()
+    today = localtime.today()
+    for language, nine, eleven in (("fi", "9.00", "11.00"), ("sv", "09:00", "11:00")):
+        shown = page(day.staff, f"/visit-records/{record.id}", language=language).select_one(".lead").text
+        assert f"{today.day}.{today.month}.{today.year} {eleven}" in shown
+        listed = page(day.staff, f"/young-people/{day.open.id}/visits", language=language).select_one("h2 a").text
+        assert listed.strip().endswith(f"{today.day}.{today.month}.{today.year} {eleven}")
+        form = page(day.staff, f"/visits/{day.protected_visit.id}/record", language=language).select_one(".lead").text
+        assert form.strip().endswith(f"{today.day}.{today.month}. {nine}")
