@@ -9,8 +9,11 @@ Drops and rebuilds the named database's ``public`` schema with the real Alembic 
   county: 7,000 on the waiting list, 321 social workers, one with 2,000 clients);
 - 200 units with 2,000 places, 800 residents living in them, 40 unit staff and 4 more
   coordinators;
-- 50,000 visit records of the past year, written directly (the visit-record service is
-  still being built: when it is, write them through it, or keep this as a bulk shortcut).
+- offers for the housed (accepted, sent before they moved in), the offered (pending) and one
+  in ten of those waiting (declined, with a reason), so the equity report has waits to count;
+- a support plan for each resident, a published week for every unit and week of the past year,
+  and 50,000 planned visits in them, each recorded (done, missed or cancelled) the way the
+  visit-record service records them, written directly as a bulk shortcut.
 
 Every account gets the password ``LOAD_PASSWORD`` so that ``benchmarks/load.py`` can log in
 through the login form. The accounts the load uses are printed.
@@ -40,14 +43,20 @@ from housing.models import (  # noqa: E402
     Application,
     ApplicationStatus,
     Municipality,
+    Offer,
+    OfferStatus,
     Place,
     Role,
+    ScheduledVisit,
+    ScheduleStatus,
+    SupportPlan,
     Tenancy,
     Unit,
     UnitType,
     User,
     VisitOutcome,
     VisitRecord,
+    WeeklySchedule,
     YoungPerson,
     user_units,
 )
@@ -86,14 +95,22 @@ def build_units(rng: random.Random, now: datetime) -> list[int]:
 
 
 def build_residents_and_staff(rng: random.Random, places: list[int], now: datetime) -> tuple[list[int], list[int]]:
-    """The housed applicants live in places; unit staff work in the units. Returns (residents, staff)."""
-    housed = db.session.scalars(select(Application.young_person_id).where(
-        Application.status == ApplicationStatus.HOUSED).order_by(Application.id)).all()
-    residents = housed[:len(places) * 2 // 5]
-    db.session.execute(insert(Tenancy), [
-        {"young_person_id": person, "place_id": place, "move_in": now.date() - timedelta(days=rng.randint(30, 700)),
-         "created_at": now, "updated_at": now} for person, place in zip(residents, rng.sample(places, len(residents)),
-                                                                        strict=True)])
+    """The housed applicants live in places, moved in after an accepted offer; unit staff work in
+    the units. Returns (residents, staff)."""
+    housed = db.session.execute(select(Application.young_person_id, Application.id, Application.waitlisted_at).where(
+        Application.status == ApplicationStatus.HOUSED).order_by(Application.id)).all()[:len(places) * 2 // 5]
+    chosen = rng.sample(places, len(housed))
+    offers, tenancies = [], []
+    for (person, application, listed), place in zip(housed, chosen, strict=True):
+        sent = min(listed + timedelta(days=rng.randint(3, 120)), now - timedelta(days=2))
+        move_in = min(sent.date() + timedelta(days=rng.randint(7, 40)), now.date() - timedelta(days=1))
+        offers.append({"application_id": application, "place_id": place, "status": OfferStatus.ACCEPTED,
+                       "sent_at": sent, "responded_at": sent, "created_at": sent, "updated_at": sent})
+        tenancies.append({"young_person_id": person, "place_id": place, "application_id": application,
+                          "move_in": move_in, "actual_move_in": move_in, "created_at": now, "updated_at": now})
+    db.session.execute(insert(Offer), offers)
+    db.session.execute(insert(Tenancy), tenancies)
+    build_other_offers(rng, [p for p in places if p not in set(chosen)], now)
     db.session.execute(insert(User), [
         {"email": f"coordinator{n}@bench.fi", "name": f"Koordinaattori {n}", "role": Role.COORDINATOR,
          "password_hash": "!", "county_id": "PI", "language": "fi", "active": True, "is_demo": False,
@@ -108,20 +125,81 @@ def build_residents_and_staff(rng: random.Random, places: list[int], now: dateti
     db.session.execute(insert(user_units), [
         {"user_id": member, "unit_id": unit} for n, member in enumerate(staff)
         for unit in units[n * UNITS // STAFF:(n + 1) * UNITS // STAFF]])
-    return residents, staff
+    return [person for person, _, _ in housed], staff
 
 
-def build_visits(rng: random.Random, residents: list[int], staff: list[int], now: datetime) -> None:
-    rows = []
-    for _ in range(VISITS):
-        started = now - timedelta(days=rng.randint(1, 365), minutes=rng.randint(0, 600))
-        done = rng.random() < 0.9
-        rows.append({"young_person_id": rng.choice(residents), "staff_id": rng.choice(staff),
-                     "outcome": VisitOutcome.DONE if done else VisitOutcome.MISSED, "started_at": started,
-                     "actual_minutes": rng.randint(20, 90) if done else None, "visit_type": "home_visit",
-                     "themes": ["daily_living"], "notes": None, "created_at": started, "updated_at": started})
-    for first in range(0, len(rows), 10_000):
-        db.session.execute(insert(VisitRecord), rows[first:first + 10_000])
+DECLINE_CODES = ("location", "kind_of_home", "support", "found_home", "not_ready")
+
+
+def build_other_offers(rng: random.Random, free_places: list[int], now: datetime) -> None:
+    """A pending offer for each offered application (each its own place), and a declined one for
+    one in ten of those waiting."""
+    rows = db.session.execute(select(Application.id, Application.status, Application.waitlisted_at).where(
+        Application.status.in_((ApplicationStatus.OFFERED, ApplicationStatus.WAITLISTED)))).all()
+    offered = [row for row in rows if row.status == ApplicationStatus.OFFERED][:len(free_places)]
+    declined = [row for row in rows if row.status == ApplicationStatus.WAITLISTED and rng.random() < 0.1]
+    offers = []
+    for row, place in zip(offered, free_places, strict=False):
+        sent = min(row.waitlisted_at + timedelta(days=rng.randint(3, 120)), now - timedelta(days=1))
+        offers.append({"application_id": row.id, "place_id": place, "status": OfferStatus.PENDING, "sent_at": sent,
+                       "created_at": sent, "updated_at": sent})
+    for row in declined:
+        sent = min(row.waitlisted_at + timedelta(days=rng.randint(3, 120)), now - timedelta(days=1))
+        offers.append({"application_id": row.id, "place_id": rng.choice(free_places), "status": OfferStatus.DECLINED,
+                       "sent_at": sent, "declined_by": "young_person", "decline_code": rng.choice(DECLINE_CODES),
+                       "decline_reason": "Syy.", "created_at": sent, "updated_at": sent})
+    db.session.execute(insert(Offer), offers)
+
+
+OUTCOMES = (VisitOutcome.DONE,) * 17 + (VisitOutcome.MISSED, VisitOutcome.CANCELLED)
+
+
+def build_visits(rng: random.Random, staff: list[int], now: datetime) -> None:
+    """Support plans, a published week per unit and week of the past year, and the visits in them,
+    recorded as the unit's worker would."""
+    residents = db.session.execute(select(Tenancy.id, Tenancy.young_person_id, Place.unit_id).join(
+        Place, Place.id == Tenancy.place_id)).all()
+    worker_of = dict(db.session.execute(select(user_units.c.unit_id, user_units.c.user_id)).all())
+    db.session.execute(insert(SupportPlan), [
+        {"tenancy_id": t.id, "key_worker_id": worker_of[t.unit_id], "visits_per_week": 2, "minutes_per_visit": 60,
+         "preferred_times": [], "valid_from": now.date() - timedelta(days=400), "created_at": now,
+         "updated_at": now} for t in residents])
+    plan_of = dict(db.session.execute(select(SupportPlan.tenancy_id, SupportPlan.id)).all())
+    this_monday = now.date() - timedelta(days=now.weekday())
+    mondays = [this_monday - timedelta(days=7 * n) for n in range(1, 53)]
+    db.session.execute(insert(WeeklySchedule), [
+        {"unit_id": unit, "week_start": monday, "status": ScheduleStatus.PUBLISHED, "created_at": now,
+         "updated_at": now} for unit in sorted(set(worker_of)) for monday in mondays])
+    week_of = {(u, m): i for i, u, m in db.session.execute(
+        select(WeeklySchedule.id, WeeklySchedule.unit_id, WeeklySchedule.week_start))}
+    visits = []
+    for n in range(VISITS):
+        resident = rng.choice(residents)
+        monday = rng.choice(mondays)
+        starts = datetime(monday.year, monday.month, monday.day, 7, tzinfo=UTC) + timedelta(
+            days=rng.randint(0, 4), minutes=15 * rng.randint(0, 36))
+        worker = worker_of[resident.unit_id] if rng.random() < 0.85 else rng.choice(staff)
+        visits.append({"schedule_id": week_of[(resident.unit_id, monday)], "visit_ref": f"V{n}",
+                       "support_plan_id": plan_of[resident.id], "young_person_id": resident.young_person_id,
+                       "staff_id": worker, "starts_at": starts, "ends_at": starts + timedelta(minutes=60),
+                       "unit": resident.unit_id})
+    for first in range(0, len(visits), 10_000):
+        db.session.execute(insert(ScheduledVisit), [{k: v for k, v in row.items() if k != "unit"}
+                                                    for row in visits[first:first + 10_000]])
+    ids = dict(db.session.execute(select(ScheduledVisit.visit_ref, ScheduledVisit.id)).all())
+    records = []
+    for visit in visits:
+        outcome = rng.choice(OUTCOMES)
+        done = outcome == VisitOutcome.DONE
+        records.append({"scheduled_visit_id": ids[visit["visit_ref"]], "young_person_id": visit["young_person_id"],
+                        "unit_id": visit["unit"], "staff_id": visit["staff_id"], "visit_at": visit["starts_at"],
+                        "outcome": outcome, "started_at": visit["starts_at"] if done else None,
+                        "actual_minutes": rng.randint(30, 75) if done else None,
+                        "visit_type": "home_visit" if done else None, "themes": ["daily_living"] if done else [],
+                        "notes": None, "recorded_by_id": visit["staff_id"], "created_at": visit["ends_at"],
+                        "updated_at": visit["ends_at"]})
+    for first in range(0, len(records), 10_000):
+        db.session.execute(insert(VisitRecord), records[first:first + 10_000])
 
 
 def seed(database_url: str, seed_value: int = 9) -> dict[str, int]:
@@ -131,8 +209,8 @@ def seed(database_url: str, seed_value: int = 9) -> dict[str, int]:
     with app.app_context():
         build_county(rng)
         places = build_units(rng, now)
-        residents, staff = build_residents_and_staff(rng, places, now)
-        build_visits(rng, residents, staff, now)
+        _residents, staff = build_residents_and_staff(rng, places, now)
+        build_visits(rng, staff, now)
         one_hash = generate_password_hash(LOAD_PASSWORD)  # one hash for all: seeding stays quick
         db.session.execute(update(User).values(password_hash=one_hash))
         db.session.commit()

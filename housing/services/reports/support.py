@@ -66,55 +66,76 @@ class Delivery:
 
 @dataclass
 class SupportReport:
+    """Totals by week and by unit/staff member/resident; with ``detailed``, also each week of
+    each of them (``cells``, for the download)."""
+
     dimension: str
-    cells: dict[tuple[date, int | None], Delivery]  # (week's Monday, unit/staff/resident id)
-    weeks: dict[date, Delivery] = field(default_factory=dict)
-    keys: dict[int | None, Delivery] = field(default_factory=dict)
-    total: Delivery = field(default_factory=Delivery)
+    weeks: dict[date, Delivery]
+    keys: dict[int | None, Delivery]
+    cells: dict[tuple[date, int | None], Delivery] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        for (week, key), cell in sorted(self.cells.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
-            self.weeks.setdefault(week, Delivery()).add(cell)
-            self.keys.setdefault(key, Delivery()).add(cell)
-            self.total.add(cell)
+    @property
+    def total(self) -> Delivery:
+        total = Delivery()
+        for week in self.weeks.values():
+            total.add(week)
+        return total
 
 
-def support_report(unit_ids: Iterable[int], period: Period, dimension: str, now: datetime) -> SupportReport:
+def support_report(unit_ids: Iterable[int], period: Period, dimension: str, now: datetime,
+                   detailed: bool = False) -> SupportReport:
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension}")
     unit_ids = sorted(unit_ids)
-    cells: dict[tuple[date, int | None], Delivery] = {}
-    for week, key, visits, minutes in _planned(unit_ids, period, dimension, now):
-        cell = cells.setdefault((from_day_number(week), key), Delivery())
-        cell.planned_visits, cell.planned_minutes = int(visits), int(minutes or 0)
-    for week, key, *counts in _delivered(unit_ids, period, dimension):
-        cell = cells.setdefault((from_day_number(week), key), Delivery())
-        (cell.delivered_minutes, cell.done, cell.missed, cell.recorded, cell.planned_done,
-         cell.by_key_worker) = (int(n or 0) for n in counts)
-    return SupportReport(dimension, cells)
+
+    def grouped(by_week: bool, by_key: bool) -> dict:
+        found: dict = {}
+        for group, visits, minutes in _planned(unit_ids, period, dimension, now, by_week, by_key):
+            cell = found.setdefault(_group(group, by_week, by_key), Delivery())
+            cell.planned_visits, cell.planned_minutes = int(visits), int(minutes or 0)
+        for group, *counts in _delivered(unit_ids, period, dimension, by_week, by_key):
+            cell = found.setdefault(_group(group, by_week, by_key), Delivery())
+            (cell.delivered_minutes, cell.done, cell.missed, cell.recorded, cell.planned_done,
+             cell.by_key_worker) = (int(n or 0) for n in counts)
+        return found
+
+    return SupportReport(dimension, grouped(True, False), grouped(False, True),
+                         grouped(True, True) if detailed else {})
 
 
-def _planned(unit_ids: list[int], period: Period, dimension: str, now: datetime):
+def _group(group: tuple, by_week: bool, by_key: bool):
+    """The dictionary key of a grouped row: a week's Monday, an id, or both."""
+    if by_week and by_key:
+        return from_day_number(group[0]), group[1]
+    return from_day_number(group[0]) if by_week else group[0]
+
+
+def _grouping(week, key, by_week: bool, by_key: bool) -> list:
+    return [column for column, wanted in ((week, by_week), (key, by_key)) if wanted]
+
+
+def _planned(unit_ids: list[int], period: Period, dimension: str, now: datetime, by_week: bool, by_key: bool):
     key = {"unit": WeeklySchedule.unit_id, "staff": ScheduledVisit.staff_id,
            "resident": ScheduledVisit.young_person_id}[dimension]
-    week = week_of(day_number(ScheduledVisit.starts_at))
-    return db.session.execute(
-        select(week, key, func.count(), func.sum(minutes_between(ScheduledVisit.starts_at, ScheduledVisit.ends_at)))
+    columns = _grouping(week_of(day_number(ScheduledVisit.starts_at)), key, by_week, by_key)
+    rows = db.session.execute(
+        select(*columns, func.count(), func.sum(minutes_between(ScheduledVisit.starts_at, ScheduledVisit.ends_at)))
         .join(WeeklySchedule, WeeklySchedule.id == ScheduledVisit.schedule_id)
         .where(WeeklySchedule.unit_id.in_(unit_ids), WeeklySchedule.status == ScheduleStatus.PUBLISHED,
                ScheduledVisit.starts_at >= period.starts, ScheduledVisit.starts_at < min(period.ends, now))
-        .group_by(week, key)
+        .group_by(*columns)
     ).all()
+    return [(tuple(row[:len(columns)]), *row[len(columns):]) for row in rows]
 
 
-def _delivered(unit_ids: list[int], period: Period, dimension: str):
+def _delivered(unit_ids: list[int], period: Period, dimension: str, by_week: bool, by_key: bool):
     key = {"unit": VisitRecord.unit_id, "staff": VisitRecord.staff_id,
            "resident": VisitRecord.young_person_id}[dimension]
-    week = week_of(day_number(VisitRecord.visit_at))
+    columns = _grouping(week_of(day_number(VisitRecord.visit_at)), key, by_week, by_key)
     done = VisitRecord.outcome == VisitOutcome.DONE
     of_plan = and_(done, SupportPlan.id.is_not(None))
-    return db.session.execute(
-        select(week, key, func.sum(case((done, VisitRecord.actual_minutes), else_=0)),
+    rows = db.session.execute(
+        select(*columns, func.sum(case((done, VisitRecord.actual_minutes), else_=0)),
                func.sum(case((done, 1), else_=0)),
                func.sum(case((VisitRecord.outcome == VisitOutcome.MISSED, 1), else_=0)),
                func.count(), func.sum(case((of_plan, 1), else_=0)),
@@ -123,5 +144,6 @@ def _delivered(unit_ids: list[int], period: Period, dimension: str):
         .outerjoin(SupportPlan, SupportPlan.id == ScheduledVisit.support_plan_id)
         .where(VisitRecord.unit_id.in_(unit_ids), VisitRecord.visit_at >= period.starts,
                VisitRecord.visit_at < period.ends)
-        .group_by(week, key)
+        .group_by(*columns)
     ).all()
+    return [(tuple(row[:len(columns)]), *row[len(columns):]) for row in rows]

@@ -92,8 +92,9 @@ def _csv(name: str, form: PeriodForm, build: Callable[[], views.ReportView], **o
     audit.record(audit.Action.EXPORT, object_type="report", object_id=name,
                  detail={"first": period.first.isoformat(), "last": period.last.isoformat(), **options})
     audit.record_list_view(view.person_ids, action=audit.Action.EXPORT)
+    table = view.csv()
     response = csv_response(f"{name}-{period.first.isoformat()}-{period.last.isoformat()}.csv",
-                            view.csv.csv_header(), view.csv.csv_rows())
+                            table.csv_header(), table.csv_rows())
     db.session.commit()
     return response
 
@@ -136,8 +137,8 @@ def _support_form() -> tuple[SupportForm, list[int]]:
     return form, unit_ids
 
 
-def _support(form: SupportForm, unit_ids: list[int]) -> views.ReportView:
-    report = support_report(unit_ids, form.period, form.by.data, localtime.now())
+def _support(form: SupportForm, unit_ids: list[int], detailed: bool = False) -> views.ReportView:
+    report = support_report(unit_ids, form.period, form.by.data, localtime.now(), detailed)
     return views.support_view(report, form.period)
 
 
@@ -152,7 +153,7 @@ def support():
 @requires("report.support")
 def support_csv():
     form, unit_ids = _support_form()
-    return _csv("support", form, lambda: _support(form, unit_ids), by=form.by.data, units=unit_ids)
+    return _csv("support", form, lambda: _support(form, unit_ids, detailed=True), by=form.by.data, units=unit_ids)
 
 
 # --------------------------------------------------------------------------- caseload

@@ -6,7 +6,7 @@ Names are looked up once per report (one query per kind), never per row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,7 +33,7 @@ from housing.web.reports.tables import COUNT, DECIMAL, SHARE, TEXT, Column, Tabl
 class ReportView:
     chart: Markup | None
     tables: list[Table]
-    csv: Table
+    csv: Callable[[], Table]  # built only for a download: it can be much longer than the page
     person_ids: list[int] = field(default_factory=list)  # young people named in the rows (audited)
 
 
@@ -99,7 +99,7 @@ def equity_view(report: EquityReport, period: Period, language: str) -> ReportVi
         [names.get(r.key, r.key) for r in [report.total, *rows]],
         [charts.Series(_("To an offer"), [r.to_offer.median for r in [report.total, *rows]]),
          charts.Series(_("To moving in"), [r.to_move_in.median for r in [report.total, *rows]])], _days)
-    return ReportView(chart, [table, declines], table)
+    return ReportView(chart, [table, declines], lambda: table)
 
 
 # --------------------------------------------------------------------------- support delivered
@@ -144,11 +144,6 @@ def support_view(report: SupportReport, period: Period) -> ReportView:
     by_key = Table(_("Over the period, by %(what)s", what=heading.lower()),
                    [Column(heading, TEXT), *_delivery_columns()],
                    [[names.get(key, ""), *_delivery_cells(report.keys[key])] for key in keys])
-    cells = sorted(report.cells.items(), key=lambda item: (item[0][0], names.get(item[0][1], "")))
-    csv = Table(by_key.caption, [Column(_("Week"), TEXT), Column(_("Monday"), TEXT), Column(heading, TEXT),
-                                 *_delivery_columns()],
-                [[week_label(w), w.isoformat(), names.get(key, ""), *_delivery_cells(cell)]
-                 for (w, key), cell in cells])
     chart = charts.line_chart(
         "support-chart", _("Planned and delivered minutes by week"),
         _("Support minutes planned in the published weeks and minutes recorded as delivered, week by week, "
@@ -157,7 +152,16 @@ def support_view(report: SupportReport, period: Period) -> ReportView:
         [charts.Series(_("Planned minutes"), [report.weeks[w].planned_minutes for w in weeks]),
          charts.Series(_("Delivered minutes"), [report.weeks[w].delivered_minutes for w in weeks])], _count)
     people = [key for key in report.keys if key is not None] if report.dimension == "resident" else []
-    return ReportView(chart if weeks else None, [by_week, by_key], csv, people)
+    return ReportView(chart if weeks else None, [by_week, by_key], lambda: _support_csv(report, heading, names), people)
+
+
+def _support_csv(report: SupportReport, heading: str, names: dict[int | None, str]) -> Table:
+    """Every week of every unit, staff member or resident: the download has what the page sums up."""
+    labels = {week: week_label(week) for week in report.weeks}
+    cells = sorted(report.cells.items(), key=lambda item: (item[0][0], names.get(item[0][1], "")))
+    return Table(heading, [Column(_("Week"), TEXT), Column(_("Monday"), TEXT), Column(heading, TEXT),
+                           *_delivery_columns()],
+                 [[labels[w], w.isoformat(), names.get(key, ""), *_delivery_cells(cell)] for (w, key), cell in cells])
 
 
 # --------------------------------------------------------------------------- caseload
@@ -180,7 +184,7 @@ def caseload_view(report: CaseloadReport) -> ReportView:
         _count, reference)
     csv = Table(table.caption, [Column(_("Social worker"), TEXT), *(Column(d.isoformat()) for d in report.days),
                                 Column(_("On the last day"), TEXT)], table.rows, table.total)
-    return ReportView(chart if report.workers else None, [table], csv)
+    return ReportView(chart if report.workers else None, [table], lambda: csv)
 
 
 def _state_text(state) -> str:
@@ -214,7 +218,7 @@ def occupancy_view(report: OccupancyReport, period: Period) -> ReportView:
           period=period_text(period)),
         [names.get(u.unit_id, "") for u in units],
         [charts.Series(_("Empty-place days"), [u.empty_days for u in units])], _count)
-    return ReportView(chart if units else None, [table, move_outs], table)
+    return ReportView(chart if units else None, [table, move_outs], lambda: table)
 
 
 # --------------------------------------------------------------------------- allocation quality
@@ -251,4 +255,4 @@ def allocation_view(rounds: list[RoundQuality]) -> ReportView:
           "highest) on the same input, round by round. The table below also has the bands and first wishes."),
         labels, [charts.Series(_("Allocator"), [r.optimal.housed for r in rounds]),
                  charts.Series(_("Greedy method"), [r.greedy.housed for r in rounds])], _count)
-    return ReportView(chart if rounds else None, [table], table)
+    return ReportView(chart if rounds else None, [table], lambda: table)

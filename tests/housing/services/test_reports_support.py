@@ -72,7 +72,8 @@ def unit(app) -> Unit:
 
 
 def test_planned_and_delivered_minutes_by_week(unit):
-    report = support_report([unit.unit.id], PERIOD, "unit", NOW)
+    report = support_report([unit.unit.id], PERIOD, "unit", NOW, detailed=True)
+    assert report.cells[(WEEK_1, unit.unit.id)] == report.weeks[WEEK_1]
     first, second = report.weeks[WEEK_1], report.weeks[WEEK_2]
     assert (first.planned_visits, first.planned_minutes, first.delivered_minutes) == (3, 195, 140)
     assert (first.done, first.missed, first.recorded, first.planned_done, first.by_key_worker) == (2, 1, 3, 2, 1)
@@ -87,7 +88,7 @@ def test_planned_and_delivered_minutes_by_week(unit):
 
 
 def test_by_staff_member_and_resident(unit):
-    by_staff = support_report([unit.unit.id], PERIOD, "staff", NOW)
+    by_staff = support_report([unit.unit.id], PERIOD, "staff", NOW, detailed=True)
     key, other = by_staff.cells[(WEEK_1, unit.key_worker.id)], by_staff.cells[(WEEK_1, unit.other.id)]
     assert (key.planned_visits, key.planned_minutes, key.delivered_minutes, key.missed, key.by_key_worker) == (
         2, 105, 50, 1, 1)
