@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, Select, and_, case, cast, func, literal, null, select, union_all
 
 from housing.extensions import db
 from housing.models import (
@@ -87,63 +87,69 @@ def support_report(unit_ids: Iterable[int], period: Period, dimension: str, now:
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension}")
     unit_ids = sorted(unit_ids)
-
-    def grouped(by_week: bool, by_key: bool) -> dict:
-        found: dict = {}
-        for group, visits, minutes in _planned(unit_ids, period, dimension, now, by_week, by_key):
-            cell = found.setdefault(_group(group, by_week, by_key), Delivery())
-            cell.planned_visits, cell.planned_minutes = int(visits), int(minutes or 0)
-        for group, *counts in _delivered(unit_ids, period, dimension, by_week, by_key):
-            cell = found.setdefault(_group(group, by_week, by_key), Delivery())
-            (cell.delivered_minutes, cell.done, cell.missed, cell.recorded, cell.planned_done,
-             cell.by_key_worker) = (int(n or 0) for n in counts)
-        return found
-
-    return SupportReport(dimension, grouped(True, False), grouped(False, True),
-                         grouped(True, True) if detailed else {})
+    report = SupportReport(dimension, {}, {})
+    targets = {"week": report.weeks, "key": report.keys, "cell": report.cells}
+    for level, week, key, visits, minutes in _planned(unit_ids, period, dimension, now, detailed):
+        cell = _cell(targets, level, week, key)
+        cell.planned_visits, cell.planned_minutes = int(visits), int(minutes or 0)
+    for level, week, key, *counts in _delivered(unit_ids, period, dimension, detailed):
+        cell = _cell(targets, level, week, key)
+        (cell.delivered_minutes, cell.done, cell.missed, cell.recorded, cell.planned_done,
+         cell.by_key_worker) = (int(n or 0) for n in counts)
+    return report
 
 
-def _group(group: tuple, by_week: bool, by_key: bool):
-    """The dictionary key of a grouped row: a week's Monday, an id, or both."""
-    if by_week and by_key:
-        return from_day_number(group[0]), group[1]
-    return from_day_number(group[0]) if by_week else group[0]
+def _cell(targets: dict[str, dict], level: str, week: int | None, key: int | None) -> Delivery:
+    place = {"week": lambda: from_day_number(week), "key": lambda: key,
+             "cell": lambda: (from_day_number(week), key)}[level]()
+    return targets[level].setdefault(place, Delivery())
 
 
-def _grouping(week, key, by_week: bool, by_key: bool) -> list:
-    return [column for column, wanted in ((week, by_week), (key, by_key)) if wanted]
+def _rolled_up(cells: Select, detailed: bool):
+    """Totals by week and by key from one grouped scan (``cells``: week, key, then the sums),
+    each row led by its level; with ``detailed`` the cells themselves too."""
+    base = cells.cte("cells")
+    measures = [column for column in base.c if column.name not in ("week", "key")]
+    parts = [
+        select(literal("week").label("level"), base.c.week, cast(null(), Integer).label("key"),
+               *(func.sum(m) for m in measures)).group_by(base.c.week),
+        select(literal("key"), cast(null(), Integer), base.c.key, *(func.sum(m) for m in measures))
+        .group_by(base.c.key),
+    ]
+    if detailed:
+        parts.append(select(literal("cell"), base.c.week, base.c.key, *measures))
+    return db.session.execute(union_all(*parts)).all()
 
 
-def _planned(unit_ids: list[int], period: Period, dimension: str, now: datetime, by_week: bool, by_key: bool):
+def _planned(unit_ids: list[int], period: Period, dimension: str, now: datetime, detailed: bool):
     key = {"unit": WeeklySchedule.unit_id, "staff": ScheduledVisit.staff_id,
            "resident": ScheduledVisit.young_person_id}[dimension]
-    columns = _grouping(week_of(day_number(ScheduledVisit.starts_at)), key, by_week, by_key)
-    rows = db.session.execute(
-        select(*columns, func.count(), func.sum(minutes_between(ScheduledVisit.starts_at, ScheduledVisit.ends_at)))
+    week = week_of(day_number(ScheduledVisit.starts_at))
+    return _rolled_up(
+        select(week.label("week"), key.label("key"), func.count().label("visits"),
+               func.sum(minutes_between(ScheduledVisit.starts_at, ScheduledVisit.ends_at)).label("minutes"))
         .join(WeeklySchedule, WeeklySchedule.id == ScheduledVisit.schedule_id)
         .where(WeeklySchedule.unit_id.in_(unit_ids), WeeklySchedule.status == ScheduleStatus.PUBLISHED,
                ScheduledVisit.starts_at >= period.starts, ScheduledVisit.starts_at < min(period.ends, now))
-        .group_by(*columns)
-    ).all()
-    return [(tuple(row[:len(columns)]), *row[len(columns):]) for row in rows]
+        .group_by(week, key), detailed)
 
 
-def _delivered(unit_ids: list[int], period: Period, dimension: str, by_week: bool, by_key: bool):
+def _delivered(unit_ids: list[int], period: Period, dimension: str, detailed: bool):
     key = {"unit": VisitRecord.unit_id, "staff": VisitRecord.staff_id,
            "resident": VisitRecord.young_person_id}[dimension]
-    columns = _grouping(week_of(day_number(VisitRecord.visit_at)), key, by_week, by_key)
+    week = week_of(day_number(VisitRecord.visit_at))
     done = VisitRecord.outcome == VisitOutcome.DONE
     of_plan = and_(done, SupportPlan.id.is_not(None))
-    rows = db.session.execute(
-        select(*columns, func.sum(case((done, VisitRecord.actual_minutes), else_=0)),
-               func.sum(case((done, 1), else_=0)),
-               func.sum(case((VisitRecord.outcome == VisitOutcome.MISSED, 1), else_=0)),
-               func.count(), func.sum(case((of_plan, 1), else_=0)),
-               func.sum(case((and_(of_plan, SupportPlan.key_worker_id == VisitRecord.staff_id), 1), else_=0)))
+    return _rolled_up(
+        select(week.label("week"), key.label("key"),
+               func.sum(case((done, VisitRecord.actual_minutes), else_=0)).label("minutes"),
+               func.sum(case((done, 1), else_=0)).label("done"),
+               func.sum(case((VisitRecord.outcome == VisitOutcome.MISSED, 1), else_=0)).label("missed"),
+               func.count().label("recorded"), func.sum(case((of_plan, 1), else_=0)).label("planned_done"),
+               func.sum(case((and_(of_plan, SupportPlan.key_worker_id == VisitRecord.staff_id), 1), else_=0))
+               .label("by_key_worker"))
         .outerjoin(ScheduledVisit, ScheduledVisit.id == VisitRecord.scheduled_visit_id)
         .outerjoin(SupportPlan, SupportPlan.id == ScheduledVisit.support_plan_id)
         .where(VisitRecord.unit_id.in_(unit_ids), VisitRecord.visit_at >= period.starts,
                VisitRecord.visit_at < period.ends)
-        .group_by(*columns)
-    ).all()
-    return [(tuple(row[:len(columns)]), *row[len(columns):]) for row in rows]
+        .group_by(week, key), detailed)

@@ -29,7 +29,6 @@ from housing.web.downloads import csv_response
 from housing.web.forms import rendered_and_committed
 from housing.web.reports import views
 from housing.web.reports.forms import EquityForm, PeriodForm, SupportForm
-from housing.web.reports.tables import shown
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -78,7 +77,7 @@ def _page(name: str, form: PeriodForm, build: Callable[[], views.ReportView]):
         return render_template("reports/report.html", report=report, form=form, view=None), 400
     view = build()
     audit.record_list_view(view.person_ids)
-    return rendered_and_committed("reports/report.html", report=report, form=form, view=view, shown=shown,
+    return rendered_and_committed("reports/report.html", report=report, form=form, view=view,
                                   period=views.period_text(form.period))
 
 

@@ -31,6 +31,21 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     total: list[Any] | None = None  # shown last, in bold; written first to the CSV file
 
+    @property
+    def numeric(self) -> list[bool]:
+        return [column.kind != TEXT for column in self.columns]
+
+    def shown_rows(self) -> list[list[str]]:
+        """Every row as a person reads it, formatted here once (a template call per cell is slow)."""
+        return [[shown(column.kind, value) for column, value in zip(self.columns, row, strict=True)]
+                for row in self.rows]
+
+    def shown_total(self) -> list[str] | None:
+        if not self.total:
+            return None
+        return [shown(column.kind, value) if value != "" else "" for column, value in
+                zip(self.columns, self.total, strict=True)]
+
     def csv_header(self) -> list[str]:
         return [column.header for column in self.columns]
 
