@@ -2,7 +2,7 @@
 
 Everything goes through the support services, as a unit manager and the workers would:
 each resident's plan is saved with ``support_plans.save_plan``; the demo manager's units get
-the last three weeks and this week planned by the real job (``scheduling.plan_week`` and the solver,
+last week and this week planned by the real job (``scheduling.plan_week`` and the solver,
 with a short time limit: the units are small) and published, each on the Friday before;
 and every visit of the days before today is recorded by its worker with
 ``visit_records.record_visit`` (today's are the workers' to record).
@@ -34,7 +34,6 @@ PREFERRED_WINDOWS = ((9 * 60, 12 * 60), (12 * 60, 16 * 60), (16 * 60, 20 * 60), 
 SKILL_NEEDED_SHARE = 0.3
 DEMO_WORKER = "unit.staff@demo.fi"
 SOLVER_SECONDS = 2  # the demo's units are small: the solver proves or settles them well within this
-WEEKS_BEFORE = 3  # published weeks before this one: the support-delivered report has weeks to compare
 OUTCOME_WEIGHTS = {VisitOutcome.DONE: 85, VisitOutcome.MISSED: 8, VisitOutcome.CANCELLED: 7}
 VISIT_TYPE_WEIGHTS = {"home_visit": 70, "accompanying": 12, "group": 8, "phone": 10}
 
@@ -56,7 +55,7 @@ def build_support(demo: Demo, stories: list[Story]) -> SupportCounts:
     for spec in UNIT_SPECS:
         if spec.manager_group != DEMO_MANAGER_GROUP:
             continue
-        for monday in (this_week - timedelta(days=7 * n) for n in range(WEEKS_BEFORE, -1, -1)):
+        for monday in (this_week - timedelta(days=7), this_week):
             schedule = _published_week(demo, spec.key, monday)
             counts.schedules += 1
             counts.visits += len(schedule.visits)

@@ -88,10 +88,11 @@ def _legend(chart_id: str, series: Sequence[Series], y: int, line: bool = False)
 
 
 def bar_chart(chart_id: str, title: str, description: str, categories: Sequence[str], series: Sequence[Series],
-              value_text: Formatter, reference: Reference | None = None, width: int = 520) -> Markup:
+              value_text: Formatter, reference: Reference | None = None, width: int = 380) -> Markup:
     """Horizontal bars, one group per category with its name above it, one bar per series,
-    each with its value written after it ("–" where there is none)."""
-    bar, gap, label_height, after_group, right = 16, 3, 20, 12, 70
+    each with its value written after it ("–" where there is none). Narrow on purpose: on a
+    phone the drawing is shown at about its own size, so its text stays readable."""
+    bar, gap, label_height, after_group, right = 16, 3, 20, 12, 60
     values = [v for s in series for v in s.values if v is not None]
     top = max([*values, reference.value if reference else 0]) or 1  # every bar is labelled: no axis to round
     span = width - 8 - right
@@ -140,7 +141,7 @@ def _line_sample(index: int, x: float, y: float, length: float) -> str:
 
 
 def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str], series: Sequence[Series],
-               value_text: Formatter, width: int = 640, height: int = 240) -> Markup:
+               value_text: Formatter, width: int = 440, height: int = 220) -> Markup:
     """Lines over time: one point per label (a week, a month), every series its own dash and
     marker; at most seven labels are written under the axis, the table has them all."""
     left, right, bottom = 56, 16, 28
