@@ -146,7 +146,7 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
     marker; at most seven labels are written under the axis, the table has them all."""
     left, right, bottom = 56, 16, 28
     values = [v for s in series for v in s.values if v is not None]
-    top = nice_top(max([*values, 0]))
+    top = 4 * nice_top(max([*values, 0]) / 4)  # four steps of a round size
     legend, plot_top = _legend(chart_id, series, 4, line=True)
     plot_top += 8
     plot_height = height - bottom - 8
