@@ -29,7 +29,7 @@ from housing.models import (
     WeeklySchedule,
 )
 from housing.services.reports.period import Period
-from housing.services.reports.sql import day_number, from_day_number, minutes_between, week_of
+from housing.services.reports.sql import from_day_number, minutes_between, monday_of
 
 DIMENSIONS = ("unit", "staff", "resident")
 
@@ -124,7 +124,7 @@ def _rolled_up(cells: Select, detailed: bool):
 def _planned(unit_ids: list[int], period: Period, dimension: str, now: datetime, detailed: bool):
     key = {"unit": WeeklySchedule.unit_id, "staff": ScheduledVisit.staff_id,
            "resident": ScheduledVisit.young_person_id}[dimension]
-    week = week_of(day_number(ScheduledVisit.starts_at))
+    week = monday_of(ScheduledVisit.starts_at)
     return _rolled_up(
         select(week.label("week"), key.label("key"), func.count().label("visits"),
                func.sum(minutes_between(ScheduledVisit.starts_at, ScheduledVisit.ends_at)).label("minutes"))
@@ -137,7 +137,7 @@ def _planned(unit_ids: list[int], period: Period, dimension: str, now: datetime,
 def _delivered(unit_ids: list[int], period: Period, dimension: str, detailed: bool):
     key = {"unit": VisitRecord.unit_id, "staff": VisitRecord.staff_id,
            "resident": VisitRecord.young_person_id}[dimension]
-    week = week_of(day_number(VisitRecord.visit_at))
+    week = monday_of(VisitRecord.visit_at)
     done = VisitRecord.outcome == VisitOutcome.DONE
     of_plan = and_(done, SupportPlan.id.is_not(None))
     return _rolled_up(

@@ -12,7 +12,14 @@ from sqlalchemy import Integer, String, literal, select, union_all
 
 from housing.extensions import db
 from housing.services.reports.period import Period, default_period
-from housing.services.reports.sql import day_number, from_day_number, percentiles, to_day_number, week_of
+from housing.services.reports.sql import (
+    day_number,
+    from_day_number,
+    monday_of,
+    percentiles,
+    to_day_number,
+    week_of,
+)
 
 
 def _values(pairs: list[tuple[str, int | None]]):
@@ -49,6 +56,9 @@ def test_day_numbers_of_dates_and_moments_count_utc_calendar_days(app):
         week_of(day_number(literal(date(2026, 3, 4)))))).one()
     assert day == to_day_number(date(2026, 3, 4)) and day - of_moment == 3
     assert from_day_number(monday) == date(2026, 3, 2)  # the Wednesday's Monday
+    for moment in (datetime(2026, 3, 2, 0, 0, tzinfo=UTC), datetime(2026, 3, 8, 23, 59, tzinfo=UTC)):
+        of_moment = db.session.scalar(select(monday_of(literal(moment, db.DateTime(timezone=True)))))
+        assert from_day_number(of_moment) == date(2026, 3, 2)  # its first and its last minute
 
 
 def test_default_period_is_the_last_twelve_months_and_months_end_inside_it():
