@@ -58,5 +58,5 @@ class SupportForm(PeriodForm):
 
     def with_units(self, units) -> SupportForm:
         """The units the user's report covers; another unit is refused by the route (404)."""
-        self.unit.choices = options([(str(u.id), u.name) for u in units], empty=_l("All my units"))
+        self.unit.choices = options([(str(u.id), u.name) for u in units], empty=_l("All units"))
         return self
