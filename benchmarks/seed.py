@@ -12,8 +12,11 @@ Drops and rebuilds the named database's ``public`` schema with the real Alembic 
 - support: a plan for every resident (one or two visits a week by a key worker), a published
   week for every unit from 56 weeks ago to this one with its visits, and 50,000 visit records
   of the newest visits older than a week (nine in ten done: about the last 52 weeks); the
-  last week's visits are left unrecorded for the load to record. Written in bulk, not through the services: at this size
-  the services' one-by-one flushes would take most of an hour.
+  last week's visits are left unrecorded for the load to record. Written in bulk, not
+  through the services: at this size the services' one-by-one flushes would take most of
+  an hour.
+- offers for the housed (accepted, sent before they moved in), the offered (pending) and one
+  in ten of those waiting (declined, with a reason), so the equity report has waits to count;
 
 Every account gets the password ``LOAD_PASSWORD`` so that ``benchmarks/load.py`` can log in
 through the login form. The accounts the load uses are printed.
@@ -44,6 +47,8 @@ from housing.models import (  # noqa: E402
     Application,
     ApplicationStatus,
     Municipality,
+    Offer,
+    OfferStatus,
     Place,
     Role,
     ScheduledVisit,
@@ -95,14 +100,22 @@ def build_units(rng: random.Random, now: datetime) -> list[int]:
 
 
 def build_residents_and_staff(rng: random.Random, places: list[int], now: datetime) -> tuple[list[int], list[int]]:
-    """The housed applicants live in places; unit staff work in the units. Returns (residents, staff)."""
-    housed = db.session.scalars(select(Application.young_person_id).where(
-        Application.status == ApplicationStatus.HOUSED).order_by(Application.id)).all()
-    residents = housed[:len(places) * 2 // 5]
-    db.session.execute(insert(Tenancy), [
-        {"young_person_id": person, "place_id": place, "move_in": now.date() - timedelta(days=rng.randint(30, 700)),
-         "created_at": now, "updated_at": now} for person, place in zip(residents, rng.sample(places, len(residents)),
-                                                                        strict=True)])
+    """The housed applicants live in places, moved in after an accepted offer; unit staff work in
+    the units. Returns (residents, staff)."""
+    housed = db.session.execute(select(Application.young_person_id, Application.id, Application.waitlisted_at).where(
+        Application.status == ApplicationStatus.HOUSED).order_by(Application.id)).all()[:len(places) * 2 // 5]
+    chosen = rng.sample(places, len(housed))
+    offers, tenancies = [], []
+    for (person, application, listed), place in zip(housed, chosen, strict=True):
+        sent = min(listed + timedelta(days=rng.randint(3, 120)), now - timedelta(days=2))
+        move_in = min(sent.date() + timedelta(days=rng.randint(7, 40)), now.date() - timedelta(days=1))
+        offers.append({"application_id": application, "place_id": place, "status": OfferStatus.ACCEPTED,
+                       "sent_at": sent, "responded_at": sent, "created_at": sent, "updated_at": sent})
+        tenancies.append({"young_person_id": person, "place_id": place, "application_id": application,
+                          "move_in": move_in, "actual_move_in": move_in, "created_at": now, "updated_at": now})
+    db.session.execute(insert(Offer), offers)
+    db.session.execute(insert(Tenancy), tenancies)
+    build_other_offers(rng, [p for p in places if p not in set(chosen)], now)
     db.session.execute(insert(User), [
         {"email": f"coordinator{n}@bench.fi", "name": f"Koordinaattori {n}", "role": Role.COORDINATOR,
          "password_hash": "!", "county_id": "PI", "language": "fi", "active": True, "is_demo": False,
@@ -117,7 +130,7 @@ def build_residents_and_staff(rng: random.Random, places: list[int], now: dateti
     db.session.execute(insert(user_units), [
         {"user_id": member, "unit_id": unit} for n, member in enumerate(staff)
         for unit in units[n * UNITS // STAFF:(n + 1) * UNITS // STAFF]])
-    return residents, staff
+    return [person for person, _, _ in housed], staff
 
 
 def staff_of_units(staff: list[int]) -> dict[int, list[int]]:
@@ -201,6 +214,29 @@ def visit_record(rng: random.Random, visit: dict, unit: int, planned_minutes: in
             "visit_type": "home_visit" if done else None, "themes": ["daily_living"] if done else [],
             "notes": None, "recorded_by_id": visit["staff_id"], "updated_by_id": visit["staff_id"],
             "created_at": recorded, "updated_at": recorded}
+
+
+DECLINE_CODES = ("location", "kind_of_home", "support", "found_home", "not_ready")
+
+
+def build_other_offers(rng: random.Random, free_places: list[int], now: datetime) -> None:
+    """A pending offer for each offered application (each its own place), and a declined one for
+    one in ten of those waiting."""
+    rows = db.session.execute(select(Application.id, Application.status, Application.waitlisted_at).where(
+        Application.status.in_((ApplicationStatus.OFFERED, ApplicationStatus.WAITLISTED)))).all()
+    offered = [row for row in rows if row.status == ApplicationStatus.OFFERED][:len(free_places)]
+    declined = [row for row in rows if row.status == ApplicationStatus.WAITLISTED and rng.random() < 0.1]
+    offers = []
+    for row, place in zip(offered, free_places, strict=False):
+        sent = min(row.waitlisted_at + timedelta(days=rng.randint(3, 120)), now - timedelta(days=1))
+        offers.append({"application_id": row.id, "place_id": place, "status": OfferStatus.PENDING, "sent_at": sent,
+                       "created_at": sent, "updated_at": sent})
+    for row in declined:
+        sent = min(row.waitlisted_at + timedelta(days=rng.randint(3, 120)), now - timedelta(days=1))
+        offers.append({"application_id": row.id, "place_id": rng.choice(free_places), "status": OfferStatus.DECLINED,
+                       "sent_at": sent, "declined_by": "young_person", "decline_code": rng.choice(DECLINE_CODES),
+                       "decline_reason": "Syy.", "created_at": sent, "updated_at": sent})
+    db.session.execute(insert(Offer), offers)
 
 
 def seed(database_url: str, seed_value: int = 9) -> dict[str, int]:

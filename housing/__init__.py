@@ -86,6 +86,7 @@ def _register_web(app: Flask) -> None:
         moves,
         offers,
         referrals,
+        reports,
         rounds,
         schedules,
         security,
@@ -98,7 +99,7 @@ def _register_web(app: Flask) -> None:
     from housing.web.templating import install_template_helpers
 
     for blueprint in (main.bp, auth.bp, admin.bp, units.bp, young_people.bp, applications.bp, waitlist.bp,
-                      schedules.bp, support.bp, visits.bp, rounds.bp, offers.bp, moves.bp, referrals.bp):
+                      schedules.bp, support.bp, visits.bp, rounds.bp, offers.bp, moves.bp, referrals.bp, reports.bp):
         app.register_blueprint(blueprint)
     app.before_request(security.enforce_session_limits)
     app.before_request(enforce)

@@ -43,6 +43,12 @@ MANAGE_UNIT_SUPPORT = UNIT_SUPPORT_WORK | {"schedule.manage", "staff.manage", "s
 ALLOCATE = frozenset({"round.view", "round.run", "round.decide", "policy.edit"})
 ANSWER_OFFERS = frozenset({"offer.view", "offer.respond"})
 UNIT_MOVES = frozenset({"moves.view", "tenancy.view", "tenancy.move_in"})
+# Reports (/reports/): the coordinator sees the county's; a unit manager the support and occupancy
+# of their units; a social worker their own caseload. Administrators and unit staff see none.
+COUNTY_REPORTS = frozenset({"report.list", "report.equity", "report.support", "report.caseload",
+                            "report.occupancy", "report.allocation"})
+UNIT_REPORTS = frozenset({"report.list", "report.support", "report.occupancy"})
+OWN_CASELOAD_REPORT = frozenset({"report.list", "report.caseload"})
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # Administrators never open client records: they manage accounts and answer
@@ -52,11 +58,11 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
                            "research.export"}),
     Role.COORDINATOR: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | ALLOCATE | ANSWER_OFFERS | UNIT_MOVES | {
         "unit.create", "unit.edit", "place.edit", "application.review", "waitlist.view", "waitlist.export",
-        "tenancy.move_out", "tenancy.register", "move.decide", "visit.read_notes"},
+        "tenancy.move_out", "tenancy.register", "move.decide", "visit.read_notes"} | COUNTY_REPORTS,
     Role.SOCIAL_WORKER: KEEP_CLIENT_RECORDS | HANDLE_APPLICATIONS | ANSWER_OFFERS | {
         "audit.person_report", "application.create", "application.submit", "tenancy.view", "tenancy.move_out",
-        "move.request_transfer", "visit.read_notes", "referral.manage"},
-    Role.UNIT_MANAGER: READ_RESIDENTS | MANAGE_UNIT_SUPPORT | UNIT_MOVES | {
+        "move.request_transfer", "visit.read_notes", "referral.manage"} | OWN_CASELOAD_REPORT,
+    Role.UNIT_MANAGER: READ_RESIDENTS | MANAGE_UNIT_SUPPORT | UNIT_MOVES | UNIT_REPORTS | {
         "tenancy.move_out", "move.request_transfer"},
     Role.UNIT_STAFF: READ_RESIDENTS | UNIT_SUPPORT_WORK | UNIT_MOVES,
 }

@@ -200,3 +200,23 @@ def _placed_by_user(user: User) -> ColumnElement[bool]:
     if user.role == Role.COORDINATOR and user.county_id:
         return YoungPerson.placing_county_id == user.county_id
     return false()
+
+
+def report_unit_ids(user: User) -> list[int]:
+    """Units whose support and occupancy a user's reports cover: the coordinator's county's,
+    a unit manager's own. Nobody else's."""
+    if user.role == Role.COORDINATOR and user.county_id:
+        return list(db.session.scalars(select(Unit.id).where(Unit.county_id == user.county_id).order_by(Unit.id)))
+    if user.role == Role.UNIT_MANAGER:
+        return sorted(user.unit_ids)
+    return []
+
+
+def caseload_worker_condition(user: User) -> ColumnElement[bool]:
+    """Whose caseload a user sees: the coordinator every social worker of the county, a social
+    worker their own row only."""
+    if user.role == Role.COORDINATOR and user.county_id:
+        return (User.role == Role.SOCIAL_WORKER) & (User.county_id == user.county_id)
+    if user.role == Role.SOCIAL_WORKER:
+        return User.id == user.id
+    return false()

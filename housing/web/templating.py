@@ -28,6 +28,7 @@ NAVIGATION = (
     ("visits.my_day", _l("My day"), "visit.own_day"),
     ("schedules.index", _l("Schedules"), "schedule.view"),
     ("support.index", _l("Staff and plans"), "staff.manage"),
+    ("reports.index", _l("Reports"), "report.list"),
     ("admin.users", _l("Users"), "user.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.search"),
     ("admin.research_export", _l("Research export"), "research.export"),

@@ -111,6 +111,17 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "referrals.edit": frozenset({SW}),
     "referrals.record_step": frozenset({SW}),
     "admin.research_export": frozenset({ADMIN}),
+    "reports.index": frozenset({COORD, SW, UM}),
+    "reports.equity": frozenset({COORD}),
+    "reports.equity_csv": frozenset({COORD}),
+    "reports.support": frozenset({COORD, UM}),
+    "reports.support_csv": frozenset({COORD, UM}),
+    "reports.caseload": frozenset({COORD, SW}),
+    "reports.caseload_csv": frozenset({COORD, SW}),
+    "reports.occupancy": frozenset({COORD, UM}),
+    "reports.occupancy_csv": frozenset({COORD, UM}),
+    "reports.allocation": frozenset({COORD}),
+    "reports.allocation_csv": frozenset({COORD}),
 }
 PUBLIC = {"static", "auth.login", "main.healthz", "main.set_language"}
 

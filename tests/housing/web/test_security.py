@@ -244,7 +244,7 @@ def test_text_typed_into_every_form_comes_back_as_text_on_every_page_and_file(ap
 
 def test_the_crawler_reaches_the_pages_and_files_the_payloads_are_shown_on(app, client, world):
     """The test above is only as good as its crawl: it must reach the lists, the pages of
-    young people, applications and units, the sheet and the waiting list's file."""
+    young people, applications and units, the sheet, the waiting list's file and the reports' files."""
     ids: dict[str, int] = {"unit": world.unit.id}
     for form in FREE_TEXT_FORMS[:5]:
         _submit(client, world, form, ids, "Aino")
@@ -254,7 +254,8 @@ def test_the_crawler_reaches_the_pages_and_files_the_payloads_are_shown_on(app, 
     for path in (f"/young-people/{ids['person']}", f"/applications/{ids['application']}", f"/units/{world.unit.id}",
                  "/waitlist/", f"/applications/{ids['application']}/sheet", "/young-people/", "/applications/"):
         assert path in pages, path
-    assert {urlsplit(url).path for url in crawl.files} == {"/waitlist/export.csv"}
+    reports = {f"/reports/{name}.csv" for name in ("equity", "support", "caseload", "occupancy", "allocation")}
+    assert {urlsplit(url).path for url in crawl.files} == {"/waitlist/export.csv", *reports}
 
 
 def test_the_data_access_report_neutralises_formulas_in_its_file(app, client, world):

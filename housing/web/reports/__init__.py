@@ -1,0 +1,5 @@
+"""Reports: equity, support delivered, caseload, occupancy and allocation quality."""
+
+from housing.web.reports.routes import bp
+
+__all__ = ["bp"]
