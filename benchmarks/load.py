@@ -11,9 +11,7 @@ short pause to read between pages. It stops by itself after ``--requests`` reque
 count and the last line ``p95_ms=<n> errors=<n> requests=<n>``. Target: p95 under 300 ms,
 no errors. Any answer but the expected page is an error (a 500, a login page, a timeout).
 
-``SCENARIO`` is the mix. A page the product gains is one row: the unit worker's day,
-recording a visit (a form and its POST, like ``register_young_person``), a report.
-The unit workers (the seeded ``staff{n}@bench.fi``) open their day and record visits of the
+``SCENARIO`` is the mix; a page the product gains is one row. The unit workers (the seeded ``staff{n}@bench.fi``) open their day and record visits of the
 last six days, which the seed leaves unrecorded; two workers never take the same visit.
 """
 
@@ -226,6 +224,7 @@ SCENARIO: list[Page] = [
          _get(lambda u: f"/applications/{u.rng.choice(u.account.application_ids)}")),
     Page("young person", "coordinator", 2, _get(lambda u: f"/young-people/{u.rng.choice(u.account.person_ids)}")),
     Page("front page", "coordinator", 1, _get(lambda u: "/")),
+    Page("equity report", "coordinator", 1, _get(lambda u: "/reports/equity")),
     Page("social worker's page", "social_worker", 3, _get(lambda u: "/applications/")),
     Page("application detail", "social_worker", 4,
          _get(lambda u: f"/applications/{u.rng.choice(u.account.application_ids)}")),

@@ -1,5 +1,6 @@
 """The main journey through the real UI in a real browser, once in each language: a young
-person's way from the application to a home and the first support visit there.
+person's way from the application to a home and the first support visit there, and the
+county's equity report that counts it (read on the page and downloaded as CSV).
 
 Every page on the way is checked by ``Actor.arrived`` (status, language, axe-core, console,
 screenshot). Each person keeps their own browser and login for the whole journey, as
@@ -21,7 +22,18 @@ from housing.services.schedule_problem import monday_of
 from tests.browser.actor import PHONE, Actor
 from tests.browser.conftest import LANGUAGES, Cast, make_cast
 from tests.browser.server import LiveServer
-from tests.browser.steps import applications, moves, offers, rounds, schedules, support, visits, waitlist, young_people
+from tests.browser.steps import (
+    applications,
+    moves,
+    offers,
+    reports,
+    rounds,
+    schedules,
+    support,
+    visits,
+    waitlist,
+    young_people,
+)
 from tests.browser.steps.applications import ApplicationAnswers
 from tests.browser.steps.support import SupportPlan
 from tests.browser.steps.visits import VisitRecord
@@ -164,7 +176,7 @@ def _plan_the_week(manager: Actor, person: NewYoungPerson, language: str) -> dat
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_young_person_applies_is_offered_a_home_moves_in_and_gets_the_first_support_visit(
+def test_a_young_person_applies_moves_in_gets_a_support_visit_and_shows_in_the_equity_report(
         journey, server, logged_in, language):
     trip = journey(language)
     cast = make_cast(server, language)
@@ -191,6 +203,11 @@ def test_a_young_person_applies_is_offered_a_home_moves_in_and_gets_the_first_su
     assert WORKER_ON_THE_PHONE in read
 
     # ------------------------------------------------------------------ the equity report
-    # The journey's last step, the coordinator reading the equity report and downloading its
-    # CSV (issue 13, item 1), is added here when /reports/ is merged: a ``steps/reports.py``
-    # called with ``coordinator``, who by then has allocated the round above.
+    period = (localtime.today() - timedelta(days=30), localtime.today())
+    county = reports.read_equity_report(coordinator, *period)
+    assert county[coordinator.t("Moved in")] == "1"  # the young person of this journey, moved in today
+    rows = reports.download_equity_csv(coordinator)
+    [whole_county] = [row for row in rows if coordinator.t("Whole county") in row.values()]
+    assert whole_county[coordinator.t("Moved in")] == "1"
+    downloaded = repr(rows)
+    assert person.identity_code not in downloaded and person.last_name not in downloaded
