@@ -11,8 +11,9 @@ short pause to read between pages. It stops by itself after ``--requests`` reque
 count and the last line ``p95_ms=<n> errors=<n> requests=<n>``. Target: p95 under 300 ms,
 no errors. Any answer but the expected page is an error (a 500, a login page, a timeout).
 
-``SCENARIO`` is the mix; a page the product gains is one row. The unit workers (the seeded ``staff{n}@bench.fi``) open their day and record visits of the
-last six days, which the seed leaves unrecorded; two workers never take the same visit.
+``SCENARIO`` is the mix; a page the product gains is one row. The unit workers (the seeded
+``staff{n}@bench.fi``) open their day and record visits of the last six days, which the
+seed leaves unrecorded; two workers never take the same visit.
 """
 
 from __future__ import annotations
