@@ -233,9 +233,11 @@ def build_other_offers(rng: random.Random, free_places: list[int], now: datetime
                        "created_at": sent, "updated_at": sent})
     for row in declined:
         sent = min(row.waitlisted_at + timedelta(days=rng.randint(3, 120)), now - timedelta(days=1))
+        answered = min(sent + timedelta(days=rng.randint(1, 7)), now)  # a decline is recorded with its time
         offers.append({"application_id": row.id, "place_id": rng.choice(free_places), "status": OfferStatus.DECLINED,
-                       "sent_at": sent, "declined_by": "young_person", "decline_code": rng.choice(DECLINE_CODES),
-                       "decline_reason": "Syy.", "created_at": sent, "updated_at": sent})
+                       "sent_at": sent, "responded_at": answered, "declined_by": "young_person",
+                       "decline_code": rng.choice(DECLINE_CODES), "decline_reason": "Syy.", "created_at": sent,
+                       "updated_at": answered})
     db.session.execute(insert(Offer), offers)
 
 
