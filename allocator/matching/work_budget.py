@@ -27,11 +27,15 @@ UNITS_PER_SECOND = 0.25
 CLOCK_MARGIN = 0.05
 """Share of the limit kept back from the safety net, for explanations and writing the result."""
 
-FLOW_UNITS_PER_ARC = 1.2e-6  # a min-cost flow, arcs built with NumPy (0.6–0.8 s for 640k arcs)
+FLOW_UNITS_PER_ARC = 0.7e-6  # a min-cost flow, arcs built with NumPy (0.6–0.8 s for 640k arcs)
 MODEL_UNITS_PER_VARIABLE = 2.5e-5  # building a CP-SAT model in Python, per pair variable
 SOLVE_UNITS = 0.01  # starting one CP-SAT solve (copying the model, presolve), whatever its size
-QUESTION_UNITS_PER_VARIABLE = 8e-5  # building a stage-1 question (its Python loops), per pair variable
+QUESTION_UNITS_PER_VARIABLE = 3e-5  # building a stage-1 question (its Python loops), per pair variable
+QUESTION_UNITS_PER_APPLICANT = 1e-5  # ... and its passes over all applicants, per round
+LP_UNITS_PER_NONZERO = 6e-6  # building and solving the fit LP with GLOP (pywraplp), per nonzero
 SCAN_UNITS_PER_PAIR = 4e-8  # one vectorised pass over the eligible pairs (greedy, repairs, checks)
+REPAIR_UNITS_PER_PAIR = 7e-7  # greedy filling or the stability repair, per eligible pair of the round
+REPAIR_UNITS_PER_APPLICANT = 1e-5  # ... and per applicant
 FIXED_UNITS_PER_PAIR = 1.5e-6  # reading, eligibility, explanations and writing, per eligible pair
 FIXED_UNITS_PER_APPLICANT = 1e-4  # the same, per applicant
 
