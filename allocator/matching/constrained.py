@@ -51,7 +51,6 @@ LP_SHARE = 0.3  # of what is left for stage 2: the fit LP only if it costs less 
 BOUND_SHARE = 0.15  # of what is left for stage 2, for the priced bound (fit_bound) when there is no LP
 FIX_LIMIT = 2.0  # CP-SAT deterministic time for fix and solve (fit_lp)
 REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop
-WHOLE_SHARE = 0.97  # ... and until CP-SAT on the whole set stops (the rest: the final bound)
 WHOLE_SET_VARIABLES = 40_000  # CP-SAT on the whole housed set only up to this many pair variables
 
 
@@ -164,12 +163,15 @@ class Search:
         incumbent = self.regions_until(incumbent, wish, spent + left * REGION_SHARE)
         members = int((self.eligibility.starts()[1:] - self.eligibility.starts()[:-1])[incumbent >= 0].sum())
         whole_bound = None
-        if members <= WHOLE_SET_VARIABLES and np.array_equal(incumbent >= 0, housed):
-            incumbent, proven, whole_bound = self.whole_set(incumbent, spent + left * WHOLE_SHARE)
+        if members <= WHOLE_SET_VARIABLES:  # CP-SAT keeps the set: its bound is for the set the bound is for
+            # What the final bound costs is kept back (an LP and a flow over the set, if it changed).
+            keep_back = 0.0 if np.array_equal(incumbent >= 0, housed) else (
+                lp_units(self.eligibility, incumbent >= 0) + members * FLOW_UNITS_PER_ARC)
+            incumbent, proven, whole_bound = self.whole_set(incumbent, spent + left - keep_back)
             if proven:
                 return incumbent, True, 0.0
         bound = self.set_bound(incumbent, lp if np.array_equal(incumbent >= 0, housed) else None)
-        if whole_bound is not None and np.array_equal(incumbent >= 0, housed):
+        if whole_bound is not None:
             bound = min(bound, whole_bound)
         fit = self.total_fit(incumbent)
         if fit >= bound:
@@ -214,7 +216,7 @@ class Search:
         model = PairModel(self.eligibility, self.side, members, forced=set(members))
         model.maximize_fit()
         model.hint(incumbent)
-        status, solved = model.solve(self.budget, max(0.0, until - self.budget.spent))
+        status, solved = model.solve(self.budget, max(0.0, until - self.budget.spent - model.charge()))
         proven = False
         if status in ("OPTIMAL", "FEASIBLE") and self.total_fit(solved) >= self.total_fit(incumbent) \
                 and not self.unstable(solved):

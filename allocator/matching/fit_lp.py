@@ -32,6 +32,7 @@ from allocator.matching.work_budget import LP_UNITS_PER_NONZERO, WorkBudget
 
 INTEGRAL = 1 - 1e-6  # an LP value at least this is "wholly on that place"
 PRESENT = 1e-6  # an LP value above this is "partly there"
+FALLBACK_SHARE = 0.25  # of fix and solve's time again for the hinted model, if the first finds nothing
 LP_DETERMINISTIC_LIMIT = 20.0  # GLOP's own deterministic time limit (a safety net; the units decide)
 
 
@@ -43,6 +44,8 @@ class FitLP:
 
 
 def _groups(keys: np.ndarray):
+    if len(keys) == 0:
+        return iter(())
     order = np.argsort(keys, kind="stable")
     values, first = np.unique(keys[order], return_index=True)
     return zip(values.tolist(), np.split(order, first[1:]), strict=True)
@@ -111,9 +114,11 @@ def fix_and_solve(eligibility: Eligibility, side: SideConstraints, pair_of: np.n
     """The housed set placed as the LP has it where it is integral, the rest by CP-SAT (see the
     module docstring); None if that finds nothing better than ``pair_of``.
 
-    The units the split applicants touch hold only applicants placed again, so each group of
-    such units linked by someone who could live in both is solved on its own (to optimality,
-    mostly: small models), with a share of ``deterministic`` by its size.
+    First without a hint, for ``deterministic``: CP-SAT then follows the LP and mostly finds far
+    better allocations than when it starts from ``pair_of`` (measured: 0.5–0.7 % from the bound
+    against 2.4 % on the same round). Should that find none, everyone may also keep their place
+    in ``pair_of``, which is the hint, for :data:`FALLBACK_SHARE` of ``deterministic`` more: the
+    model then always has an allocation and CP-SAT only improves it.
     """
     housed = pair_of >= 0
     present = lp.values > PRESENT
@@ -124,41 +129,24 @@ def fix_and_solve(eligibility: Eligibility, side: SideConstraints, pair_of: np.n
         return None
     touched = np.unique(unit[present & np.isin(applicant, split)])
     free = np.union1d(split, applicant[whole & np.isin(unit, touched)])
-    solved = np.full(len(pair_of), -1, dtype=np.int64)
-    fixed = whole & ~np.isin(applicant, free)
-    solved[applicant[fixed]] = lp.pairs[fixed]
-    usable = np.isin(eligibility.pairs.applicant, free) & np.isin(eligibility.unit, touched)
-    components = _components(eligibility, usable, len(pair_of))
-    variables = max(1, int(usable.sum()))
-    for members in components:
-        allowed = usable & np.isin(eligibility.pairs.applicant, members)
-        model = PairModel(eligibility, side, members.tolist(), forced=set(members.tolist()), allowed=allowed)
+    allowed = np.zeros(len(eligibility.pairs), dtype=bool)
+    allowed[lp.pairs[whole & ~np.isin(applicant, free)]] = True
+    allowed |= np.isin(eligibility.pairs.applicant, free) & np.isin(eligibility.unit, touched)
+    members = np.flatnonzero(housed).tolist()
+    for hinted in (False, True):
+        if hinted:
+            allowed[pair_of[housed]] = True
+        model = PairModel(eligibility, side, members, forced=set(members), allowed=allowed)
         model.maximize_fit()
-        status, part = model.solve(budget, deterministic * int(allowed.sum()) / variables)
-        if status not in ("OPTIMAL", "FEASIBLE"):
-            return None
-        solved[members] = part[members]
+        if hinted:
+            model.hint(pair_of)
+        limit = deterministic * (FALLBACK_SHARE if hinted else 1.0)
+        status, solved = model.solve(budget, max(0.0, limit - model.charge()))
+        if status in ("OPTIMAL", "FEASIBLE"):
+            break
+    else:
+        return None
     if int(eligibility.fit[solved[housed]].sum()) <= int(eligibility.fit[pair_of[housed]].sum()):
         return None
     return solved
 
-
-def _components(eligibility: Eligibility, usable: np.ndarray, applicants: int) -> list[np.ndarray]:
-    """Applicants with usable pairs, grouped by the units their usable pairs link (smallest applicant first)."""
-    owner, unit = eligibility.pairs.applicant[usable], eligibility.unit[usable]
-    parent = list(range(applicants + len(eligibility.problem.units)))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for a, u in zip(owner.tolist(), (unit + applicants).tolist(), strict=True):
-        ra, ru = find(a), find(u)
-        if ra != ru:
-            parent[max(ra, ru)] = min(ra, ru)
-    groups: dict[int, list[int]] = {}
-    for a in np.unique(owner).tolist():
-        groups.setdefault(find(a), []).append(a)
-    return [np.array(members, dtype=np.int64) for _, members in sorted(groups.items())]
