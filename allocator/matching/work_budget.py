@@ -13,9 +13,9 @@ deterministic time (measured side by side in one run on this project's 2-core ma
 kind of work timed against what it was charged: flows, repairs, questions, LPs and CP-SAT
 all came out between 1.1 and 2.6 s a unit at load average 3–5). How many units a second of
 limit buys (:data:`UNITS_PER_SECOND`) was measured while other engineers' work kept both cores
-busy: at load average 6–8 a unit cost 1.5–5 s of wall clock in 1,000 × 400 rounds (bursts of
-browser tests on the other core), so 0.22 units a second keeps a 30 s round within its limit
-up to about 4 s a unit (60 s and a round of 5,000 × 2,000 give 13.2 units, of which about 1.6
+busy: at load average 6–10 a unit cost 1.5–5 s of wall clock in 1,000 × 400 rounds (bursts
+of browser tests on the other core), so 0.2 units a second keeps a 30 s round within its limit
+up to about 4.5 s a unit (60 s and a round of 5,000 × 2,000 give 12 units, of which about 1.6
 go to reading, eligibility, explanations and writing). The clock is only a safety
 net: if an overloaded machine is slower still, the stage running when the limit is near
 stops early, and the result says so (it is then still valid, but a re-run may differ).
@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-UNITS_PER_SECOND = 0.22
+UNITS_PER_SECOND = 0.2
 """Work units per second of time limit (see the module docstring for how it was measured)."""
 CLOCK_MARGIN = 0.05
 """Share of the limit kept back from the safety net, for explanations and writing the result."""
