@@ -3,11 +3,11 @@
 Run by hand from the repository root; every row records the 1-minute load average when it
 started (the machine is shared: that is the "busy machine" the time limits must hold on):
 
-    .venv/bin/python benchmarks/allocation.py                 # everything, about 35 minutes
+    .venv/bin/python benchmarks/allocation.py                 # everything, about 20 minutes
     .venv/bin/python benchmarks/allocation.py --part flow     # the plain rounds, about 1 minute
     .venv/bin/python benchmarks/allocation.py --part side     # 1,000 × 400 with side constraints, 10 seeds
     .venv/bin/python benchmarks/allocation.py --part national # 5,000 × 2,000 with side constraints, 30 s and 60 s
-    .venv/bin/python benchmarks/allocation.py --part rerun    # the same national round and limit twice: same result?
+    .venv/bin/python benchmarks/allocation.py --part rerun    # two rounds, each solved twice: same result?
 
 Rounds are generated once into ``benchmarks/out/`` (``python -m allocator generate``), which
 git ignores. The tables are printed and written to ``benchmarks/out/allocation-tables.md``;
