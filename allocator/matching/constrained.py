@@ -12,10 +12,12 @@ share of the run's deterministic budget (:mod:`allocator.matching.work_budget`):
    question stays unanswered, regions around the units wished for by those left out are
    re-solved to house more of them (:func:`allocator.matching.regions.improve_priority`), and
    the result says up to which applicant the set is proven.
-2. **Fit** for that set: a Lagrangian bound (:mod:`allocator.matching.fit_bound`), regions
-   re-solved exactly along the priced assignment (:mod:`allocator.matching.regions`), and on
-   rounds small enough CP-SAT on the whole set for a tighter bound. The gap is reported
-   against the smallest bound.
+2. **Fit** for that set: the LP relaxation (:mod:`allocator.matching.fit_lp`: its bound, and
+   *fix and solve* for an allocation that follows it) or, on rounds too large for GLOP, a
+   Lagrangian bound (:mod:`allocator.matching.fit_bound`); regions re-solved exactly along
+   where the LP (or the priced assignment) places people (:mod:`allocator.matching.regions`),
+   and on rounds small enough CP-SAT on the whole set for a tighter bound. The gap is
+   reported against the smallest bound.
 
 The incumbent is kept stable (see :mod:`allocator.matching.greedy`) and never worse by
 priority than greedy, so FORMATS' promises for a ``FEASIBLE`` result hold wherever the

@@ -7,7 +7,7 @@ not-with pairs apart. Its LP relaxation (variables in [0, 1], the same rows, not
 bound the Lagrangian of :mod:`allocator.matching.fit_bound` can reach (the assignment polytope
 is integral), and with the not-with rows a little tighter, but GLOP gets there in one solve
 where subgradient steps creep towards it. Measured on a 1,000 × 400 round (33,655 pairs,
-11,000 in the housed set's LP): 0.3 s, 0.15 % below the Lagrangian bound after 40 steps.
+11,000 in the housed set's LP): 0.3 s, 0.02–0.15 % below the Lagrangian bound after 40 steps.
 
 The LP's solution is also nearly integral: most applicants sit wholly on one place. *Fix and
 solve* keeps those where they are and lets CP-SAT place exactly the rest (the applicants the LP
