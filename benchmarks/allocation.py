@@ -3,11 +3,11 @@
 Run by hand from the repository root; every row records the 1-minute load average when it
 started (the machine is shared: that is the "busy machine" the time limits must hold on):
 
-    .venv/bin/python benchmarks/allocation.py                 # everything, about 35 minutes
+    .venv/bin/python benchmarks/allocation.py                 # everything, about 20 minutes
     .venv/bin/python benchmarks/allocation.py --part flow     # the plain rounds, about 1 minute
     .venv/bin/python benchmarks/allocation.py --part side     # 1,000 × 400 with side constraints, 10 seeds
     .venv/bin/python benchmarks/allocation.py --part national # 5,000 × 2,000 with side constraints, 30 s and 60 s
-    .venv/bin/python benchmarks/allocation.py --part rerun    # the same national round and limit twice: same result?
+    .venv/bin/python benchmarks/allocation.py --part rerun    # two rounds, each solved twice: same result?
 
 Rounds are generated once into ``benchmarks/out/`` (``python -m allocator generate``), which
 git ignores. The tables are printed and written to ``benchmarks/out/allocation-tables.md``;
@@ -45,6 +45,7 @@ from allocator.matching.eligibility import compute_eligibility  # noqa: E402
 from allocator.matching.flow import allocation_arcs  # noqa: E402
 from allocator.matching.greedy import greedy_allocation  # noqa: E402
 from allocator.matching.reader import read_problem_file  # noqa: E402
+from allocator.matching.report import inversions  # noqa: E402
 from allocator.matching.side_constraints import find_side_constraints  # noqa: E402
 
 
@@ -135,6 +136,16 @@ class Round:
         mask[[self.order[entry["applicant"]] for entry in assignments]] = True
         return mask
 
+    def pair_of(self, assignments: list[dict]) -> np.ndarray:
+        """A result's allocation as ``pair_of`` (per applicant: its eligible pair, or -1)."""
+        places = {p.id: i for i, p in enumerate(self.eligibility.problem.places)}
+        starts, pair_of = self.eligibility.starts(), np.full(len(self.order), -1, dtype=np.int64)
+        for entry in assignments:
+            i, place = self.order[entry["applicant"]], places[entry["place"]]
+            pairs = np.arange(starts[i], starts[i + 1])
+            pair_of[i] = int(pairs[self.eligibility.pairs.place[pairs] == place][0])
+        return pair_of
+
     def greedy(self) -> tuple[np.ndarray, dict]:
         housed = greedy_allocation(self.eligibility, self.side) >= 0
         band = self.eligibility.columns.band
@@ -168,18 +179,27 @@ def side_row(case: Case, time_limit: float) -> dict:
     seconds, result = solve(game.path, time_limit, f"-{time_limit:g}")
     ours = game.housed(result["assignments"])
     greedy_housed, greedy_bands = game.greedy()
+    inverted = inversions(game.eligibility, game.side, game.pair_of(result["assignments"]))
     plain_load = load()
     baseline = plain(game.path, time_limit)
     return {
         "round": case.label, "seed": case.seed, "limit": time_limit, "pairs": len(game.eligibility.pairs),
         "seconds": seconds, "load": before, "status": result["status"], "gap": result["stats"]["gap"],
-        "stage1": "proven" if "stage 1 (who is housed) proven" in result["stats"]["solver"] else "not proven",
+        "stage1": _stage1(result["stats"]["solver"]),
+        "clock": "clock" if "safety net" in result["stats"]["solver"] else "budget",
         "ours": bands(result["objective"]["housed_by_band"]), "fit": result["objective"]["fit"],
         "greedy": bands(greedy_bands), "vs_greedy": by_priority(ours, greedy_housed),
         "plain": bands(baseline["housed_by_band"]), "plain_status": baseline["status"], "plain_fit": baseline["fit"],
         "vs_plain": by_priority(ours, game.housed(baseline["assignments"])), "plain_load": plain_load,
-        "plain_build": baseline["build_seconds"], "solver": result["stats"]["solver"],
+        "plain_build": baseline["build_seconds"], "solver": result["stats"]["solver"], "inversions": inverted,
     }
+
+
+def _stage1(solver: str) -> str:
+    """"proven", or "first N" (applicants in priority order the result proves its set best for)."""
+    if "stage 1 (who is housed) proven" in solver:
+        return "proven"
+    return "first " + solver.split("proven best for the first ")[1].split(" of")[0]
 
 
 def rerun_row(case: Case, time_limit: float) -> dict:
@@ -209,12 +229,13 @@ def flow_table(rows: list[dict]) -> str:
 
 
 def side_table(rows: list[dict]) -> str:
-    lines = ["| round | seed | limit, s | wall, s | load | status | stage 1 | fit gap | housed 1/2/3 | greedy "
-             "| by priority vs greedy | plain CP-SAT (status) | by priority vs plain |",
-             "|---|---:|---:|---:|---:|---|---|---:|---|---|---|---|---|"]
+    lines = ["| round | seed | limit, s | wall, s | load | stopped by | status | stage 1 | fit gap | housed 1/2/3 "
+             "| inversions | greedy | by priority vs greedy | plain CP-SAT (status) | by priority vs plain |",
+             "|---|---:|---:|---:|---:|---|---|---|---:|---|---:|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['round']} | {r['seed']} | {r['limit']:g} | {r['seconds']:.1f} | {r['load']:.1f} "
-                     f"| {r['status']} | {r['stage1']} | {100 * r['gap']:.2f} % | {r['ours']} | {r['greedy']} "
+                     f"| {r['clock']} | {r['status']} | {r['stage1']} | {100 * r['gap']:.2f} % | {r['ours']} "
+                     f"| {r['inversions']} | {r['greedy']} "
                      f"| {r['vs_greedy']} | {r['plain']} ({r['plain_status']}) | {r['vs_plain']} |")
     return "\n".join(lines)
 
@@ -236,7 +257,7 @@ def main() -> None:
         raw["national"] = [side_row(case, limit) for limit in (30.0, 60.0) for case in NATIONAL_CASES]
         sections.append("5,000 × 2,000 with unit support hours and not-with pairs:\n\n" + side_table(raw["national"]))
     if args.part in ("all", "rerun"):
-        raw["rerun"] = [rerun_row(NATIONAL_CASES[2], 60.0)]
+        raw["rerun"] = [rerun_row(SIDE_CASES[0], 30.0), rerun_row(NATIONAL_CASES[2], 60.0)]
         sections.append("\n".join(
             f"Re-run: {r['round']} seed {r['seed']}, {r['limit']:g} s, twice: walls {' and '.join(r['walls'])} s; "
             f"results {'identical' if r['identical'] else 'DIFFERENT'} (all but stats.seconds)." for r in raw["rerun"]))

@@ -118,8 +118,9 @@ def solve_document(document: Any, time_limit: float | None = None) -> dict[str, 
     return solve_problem(read_problem(document), time_limit, started)
 
 
-def solve_file(path: str | Path, time_limit: float | None = None) -> dict[str, Any]:
-    started = time.perf_counter()
+def solve_file(path: str | Path, time_limit: float | None = None, started: float | None = None) -> dict[str, Any]:
+    """``started``: ``time.perf_counter()`` when the run began (the command line passes its process's start)."""
+    started = time.perf_counter() if started is None else started
     return solve_problem(read_problem_file(path), time_limit, started)
 
 

@@ -12,10 +12,12 @@ share of the run's deterministic budget (:mod:`allocator.matching.work_budget`):
    question stays unanswered, regions around the units wished for by those left out are
    re-solved to house more of them (:func:`allocator.matching.regions.improve_priority`), and
    the result says up to which applicant the set is proven.
-2. **Fit** for that set: a Lagrangian bound (:mod:`allocator.matching.fit_bound`), regions
-   re-solved exactly along the priced assignment (:mod:`allocator.matching.regions`), and on
-   rounds small enough CP-SAT on the whole set for a tighter bound. The gap is reported
-   against the smallest bound.
+2. **Fit** for that set: the LP relaxation (:mod:`allocator.matching.fit_lp`: its bound, and
+   *fix and solve* for an allocation that follows it) or, on rounds too large for GLOP, a
+   Lagrangian bound (:mod:`allocator.matching.fit_bound`); regions re-solved exactly along
+   where the LP (or the priced assignment) places people (:mod:`allocator.matching.regions`),
+   and on rounds small enough CP-SAT on the whole set for a tighter bound. The gap is
+   reported against the smallest bound.
 
 The incumbent is kept stable (see :mod:`allocator.matching.greedy`) and never worse by
 priority than greedy, so FORMATS' promises for a ``FEASIBLE`` result hold wherever the
@@ -31,6 +33,7 @@ import numpy as np
 
 from allocator.matching.eligibility import Eligibility
 from allocator.matching.fit_bound import fit_bound
+from allocator.matching.fit_lp import FitLP, fix_and_solve, lp_units, solve_fit_lp
 from allocator.matching.flow import solve_allocation
 from allocator.matching.greedy import fill_in_order, greedy_allocation, stabilise
 from allocator.matching.occupancy import FREE, Occupancy, lex_better
@@ -38,13 +41,19 @@ from allocator.matching.pair_model import PairModel
 from allocator.matching.priority_proof import PriorityProof, PriorityProver
 from allocator.matching.regions import improve_fit, improve_priority
 from allocator.matching.side_constraints import SideConstraints
-from allocator.matching.work_budget import FLOW_UNITS_PER_ARC, SCAN_UNITS_PER_PAIR, WorkBudget
+from allocator.matching.work_budget import (
+    FLOW_UNITS_PER_ARC,
+    REPAIR_UNITS_PER_APPLICANT,
+    REPAIR_UNITS_PER_PAIR,
+    WorkBudget,
+)
 
 PRIORITY_SHARE = 0.3  # of the budget for stage 1 (its proof, then regions that house more)
-BOUND_SHARE = 0.15  # of what is left for stage 2, for the priced bound (fit_bound)
-REGION_SHARE = 0.75  # of what is left for stage 2, until the regions stop
+LP_SHARE = 0.3  # of what is left for stage 2: the fit LP only if it costs less (else the priced bound)
+BOUND_SHARE = 0.15  # of what is left for stage 2, for the priced bound (fit_bound) when there is no LP
+FIX_LIMIT = 2.0  # CP-SAT deterministic time for fix and solve (fit_lp)
+REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop
 WHOLE_SET_VARIABLES = 40_000  # CP-SAT on the whole housed set only up to this many pair variables
-REPAIR_UNITS_PER_APPLICANT = 6e-5  # greedy filling and the stability repair loop over applicants in Python
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class Search:
 
     def run(self, relaxed: np.ndarray) -> ConstrainedOutcome:
         self.budget.stage = "priority"
+        self.charge_repair()
         incumbent = self.settled(greedy_allocation(self.eligibility, self.side))
         if not self.budget.exhausted(PRIORITY_SHARE):
             incumbent = self.better(self.settled(relaxed, keep=True), incumbent)
@@ -110,8 +120,7 @@ class Search:
 
     def settled(self, pair_of: np.ndarray, keep: bool = False, after: int = 0) -> np.ndarray:
         """Made feasible (with ``keep``: what fits of it, in priority order), filled and stable."""
-        self.budget.charge(self.applicants * REPAIR_UNITS_PER_APPLICANT + len(self.eligibility.pairs)
-                           * SCAN_UNITS_PER_PAIR * 10)
+        self.charge_repair()
         occupancy = Occupancy(self.eligibility, self.side, np.full(self.applicants, FREE) if keep else pair_of)
         if keep:
             for applicant in np.flatnonzero(pair_of >= 0).tolist():
@@ -131,33 +140,73 @@ class Search:
     def best_fit(self, incumbent: np.ndarray) -> tuple[np.ndarray, bool, float]:
         """Stage 2 for the housed set of ``incumbent``: (allocation, proven, gap).
 
-        The priced bound (:mod:`allocator.matching.fit_bound`) first; then regions re-solved
-        exactly raise the fit (:mod:`allocator.matching.regions`) — moving people can free a
-        unit's hours so that someone left out now fits, and the repair then houses them (a
-        better set) before the regions go on; last, on rounds small enough, CP-SAT on the
-        whole set for a tighter bound (and maybe a better allocation, taken only if it leaves
-        the set stable). CP-SAT alone on one worker improved the fit only by luck (measured).
+        The LP relaxation first (:mod:`allocator.matching.fit_lp`: the bound, and *fix and
+        solve* for a good allocation), or on rounds too large for it the priced bound
+        (:mod:`allocator.matching.fit_bound`); then regions re-solved exactly raise the fit
+        (:mod:`allocator.matching.regions`) — moving people can free a unit's hours so that
+        someone left out now fits, and the repair then houses them (a better set) before the
+        regions go on; last, on rounds small enough, CP-SAT on the whole set for a tighter
+        bound (and maybe a better allocation, taken only if it leaves the set stable).
         """
         relaxed = flow_pair_of(self.eligibility, incumbent >= 0, budget=self.budget)
         if feasible(self.eligibility, self.side, relaxed) and not self.unstable(relaxed):
             return relaxed, True, 0.0
         spent, left = self.budget.spent, self.budget.left()
-        priced = self.priced(incumbent, spent + left * BOUND_SHARE)
-        incumbent = self.regions_until(incumbent, priced.wish, spent + left * REGION_SHARE)
-        bound = min(self.total_fit(relaxed), priced.bound)
-        if np.any((incumbent >= 0) != (relaxed >= 0)):
-            # The repair housed someone more (a better set): the bounds were for the old set.
-            bound = min(self.total_fit(flow_pair_of(self.eligibility, incumbent >= 0, budget=self.budget)),
-                        self.priced(incumbent, spent + left * (REGION_SHARE + 0.05)).bound)
+        housed = incumbent >= 0
+        lp = self.lp(housed, spent + left * LP_SHARE)
+        if lp is not None:
+            wish = self.lp_wish(lp)
+            better = fix_and_solve(self.eligibility, self.side, incumbent, lp, self.budget,
+                                   min(FIX_LIMIT, self.budget.left()))
+            if better is not None:
+                incumbent = self.settled(better)
+        else:
+            wish = self.priced(incumbent, spent + left * BOUND_SHARE).wish
+        incumbent = self.regions_until(incumbent, wish, spent + left * REGION_SHARE)
         members = int((self.eligibility.starts()[1:] - self.eligibility.starts()[:-1])[incumbent >= 0].sum())
-        proven = False
-        if members <= WHOLE_SET_VARIABLES and self.total_fit(incumbent) < bound:
-            incumbent, proven, whole_bound = self.whole_set(incumbent, spent + left)
+        whole_bound = None
+        if members <= WHOLE_SET_VARIABLES:  # CP-SAT keeps the set: its bound is for the set the bound is for
+            # What the final bound costs is kept back (an LP and a flow over the set, if it changed).
+            keep_back = 0.0 if np.array_equal(incumbent >= 0, housed) else (
+                lp_units(self.eligibility, incumbent >= 0) + members * FLOW_UNITS_PER_ARC)
+            incumbent, proven, whole_bound = self.whole_set(incumbent, spent + left - keep_back)
+            if proven:
+                return incumbent, True, 0.0
+        bound = self.set_bound(incumbent, lp if np.array_equal(incumbent >= 0, housed) else None)
+        if whole_bound is not None:
             bound = min(bound, whole_bound)
         fit = self.total_fit(incumbent)
-        if proven or fit >= bound:
+        if fit >= bound:
             return incumbent, True, 0.0
         return incumbent, False, (bound - fit) / max(1, abs(bound))
+
+    def lp(self, housed: np.ndarray, until: float) -> FitLP | None:
+        """The fit LP of the housed set, if the budget can pay for it before ``until`` units."""
+        if self.budget.spent + lp_units(self.eligibility, housed) > until:
+            return None
+        lp = solve_fit_lp(self.eligibility, self.side, housed, self.budget)
+        return lp if lp.bound is not None else None
+
+    def lp_wish(self, lp: FitLP) -> np.ndarray:
+        """Per applicant: the pair the LP gives them most of (ties: the first), or -1."""
+        wish = np.full(self.applicants, -1, dtype=np.int64)
+        order = np.lexsort((-lp.values, self.eligibility.pairs.applicant[lp.pairs]))
+        owner = self.eligibility.pairs.applicant[lp.pairs[order]]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = owner[1:] != owner[:-1]
+        wish[owner[first]] = lp.pairs[order[first]]
+        return wish
+
+    def set_bound(self, incumbent: np.ndarray, lp: FitLP | None) -> int:
+        """The smallest bound on total fit for the housed set of ``incumbent`` that can be had."""
+        housed = incumbent >= 0
+        bound = self.total_fit(flow_pair_of(self.eligibility, housed, budget=self.budget))
+        if lp is None:
+            lp = solve_fit_lp(self.eligibility, self.side, housed, self.budget) \
+                if lp_units(self.eligibility, housed) <= self.budget.units * LP_SHARE else None
+        if lp is not None and lp.bound is not None:
+            return min(bound, lp.bound)
+        return min(bound, self.priced(incumbent, self.budget.spent + self.budget.units * 0.05).bound)
 
     def priced(self, incumbent: np.ndarray, until: float):
         share = until / max(self.budget.units, 1e-9)
@@ -169,7 +218,7 @@ class Search:
         model = PairModel(self.eligibility, self.side, members, forced=set(members))
         model.maximize_fit()
         model.hint(incumbent)
-        status, solved = model.solve(self.budget, max(0.0, until - self.budget.spent))
+        status, solved = model.solve(self.budget, max(0.0, until - self.budget.spent - model.charge()))
         proven = False
         if status in ("OPTIMAL", "FEASIBLE") and self.total_fit(solved) >= self.total_fit(incumbent) \
                 and not self.unstable(solved):
@@ -183,15 +232,20 @@ class Search:
         while True:
             incumbent = improve_fit(self.eligibility, self.side, incumbent, self.budget, wish, share=share)
             occupancy = Occupancy(self.eligibility, self.side, incumbent)
-            self.budget.charge(self.applicants * REPAIR_UNITS_PER_APPLICANT)
+            self.charge_repair()
             if not stabilise(occupancy):
                 return incumbent
             incumbent = occupancy.pair_of
 
     def unstable(self, pair_of: np.ndarray) -> bool:
         """Could someone left out take a free place or a lower-ranked applicant's place?"""
-        self.budget.charge(self.applicants * REPAIR_UNITS_PER_APPLICANT)
+        self.charge_repair()
         return stabilise(Occupancy(self.eligibility, self.side, pair_of))
+
+    def charge_repair(self) -> None:
+        """Greedy filling or one stability repair: Python loops over applicants and their pairs."""
+        self.budget.charge(self.applicants * REPAIR_UNITS_PER_APPLICANT
+                           + len(self.eligibility.pairs) * REPAIR_UNITS_PER_PAIR)
 
     def total_fit(self, pair_of: np.ndarray) -> int:
         return int(self.eligibility.fit[pair_of[pair_of >= 0]].sum())

@@ -81,6 +81,10 @@ class PairModel:
         for variable, value in zip(self.x, chosen, strict=True):
             self.model.add_hint(variable, value)
 
+    def charge(self) -> float:
+        """Units :meth:`solve` charges besides CP-SAT's deterministic time."""
+        return SOLVE_UNITS + len(self.x) * MODEL_UNITS_PER_VARIABLE
+
     def solve(self, budget: WorkBudget, deterministic: float) -> tuple[str, np.ndarray]:
         """(status name, pair_of of the covered applicants; -1 elsewhere or without a solution)."""
         solver = self.cp_model.CpSolver()
@@ -89,7 +93,7 @@ class PairModel:
         solver.parameters.linearization_level = 2  # measured: far better bounds and fits on these models
         solver.parameters.max_deterministic_time = max(deterministic, 0.001)
         solver.parameters.max_time_in_seconds = budget.solver_seconds()
-        budget.charge(SOLVE_UNITS + len(self.x) * MODEL_UNITS_PER_VARIABLE)
+        budget.charge(self.charge())
         status = solver.solve(self.model)
         budget.charge(solver.deterministic_time)
         budget.exhausted()  # records a cut by the clock, if the safety net stopped the solver

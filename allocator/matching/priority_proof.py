@@ -39,10 +39,16 @@ from allocator.matching.flow import solve_allocation
 from allocator.matching.occupancy import FREE
 from allocator.matching.pair_model import SEED, PairModel
 from allocator.matching.side_constraints import SideConstraints
-from allocator.matching.work_budget import FLOW_UNITS_PER_ARC, QUESTION_UNITS_PER_VARIABLE, SOLVE_UNITS, WorkBudget
+from allocator.matching.work_budget import (
+    FLOW_UNITS_PER_ARC,
+    QUESTION_UNITS_PER_APPLICANT,
+    QUESTION_UNITS_PER_VARIABLE,
+    SOLVE_UNITS,
+    WorkBudget,
+)
 
 QUESTION_LIMIT = 0.2  # CP-SAT deterministic time for one round of a question
-QUESTION_ROUNDS = 4  # rounds of growing a group before the question counts as unanswered
+QUESTION_ROUNDS = 40  # rounds of growing a group before the question counts as unanswered
 QUESTION_VARIABLES = 60_000  # a group larger than this is not asked (the answer counts as unknown)
 CONNECTED_LIMIT = 0.3  # CP-SAT deterministic time for the question over the connected group
 
@@ -241,7 +247,8 @@ class PriorityProver:
         solver.parameters.linearization_level = 2
         solver.parameters.max_deterministic_time = max(0.001, min(QUESTION_LIMIT, self.budget.left()))
         solver.parameters.max_time_in_seconds = self.budget.solver_seconds()
-        self.budget.charge(SOLVE_UNITS + len(pairs) * QUESTION_UNITS_PER_VARIABLE)
+        self.budget.charge(SOLVE_UNITS / 2 + len(pairs) * QUESTION_UNITS_PER_VARIABLE
+                           + self.applicants * QUESTION_UNITS_PER_APPLICANT)
         status = solver.status_name(solver.solve(model))
         self.budget.charge(solver.deterministic_time)
         if status not in ("OPTIMAL", "FEASIBLE"):

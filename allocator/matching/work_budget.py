@@ -8,11 +8,15 @@ piece of work is charged in those units: CP-SAT's own deterministic time, and fo
 variables) times a measured cost. Decisions depend only on the units spent, never on the
 clock, so two runs of the same file and limit stop at exactly the same point.
 
-How many units a second of limit buys (:data:`UNITS_PER_SECOND`) was measured on this
-project's 2-core machine while other engineers' work kept both cores busy (load average
-4–8): a unit then cost up to about 3 s of wall clock, so a quarter of a unit a second
-leaves the margin the promise needs (60 s and a round of 5,000 × 2,000 give 15 units, of
-which about 1.6 go to reading, eligibility, explanations and writing). The clock is only a safety
+Our own work is charged so that a unit of it takes as long as a unit of CP-SAT's
+deterministic time (measured side by side in one run on this project's 2-core machine, each
+kind of work timed against what it was charged: flows, repairs, questions, LPs and CP-SAT
+all came out between 1.1 and 2.6 s a unit at load average 3–5). How many units a second of
+limit buys (:data:`UNITS_PER_SECOND`) was measured while other engineers' work kept both cores
+busy: at load average 6–10 a unit cost 1.5–5 s of wall clock in 1,000 × 400 rounds (bursts
+of browser tests on the other core), so 0.2 units a second keeps a 30 s round within its limit
+up to about 4.5 s a unit (60 s and a round of 5,000 × 2,000 give 12 units, of which about 1.6
+go to reading, eligibility, explanations and writing). The clock is only a safety
 net: if an overloaded machine is slower still, the stage running when the limit is near
 stops early, and the result says so (it is then still valid, but a re-run may differ).
 """
@@ -22,16 +26,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-UNITS_PER_SECOND = 0.25
+UNITS_PER_SECOND = 0.2
 """Work units per second of time limit (see the module docstring for how it was measured)."""
-CLOCK_MARGIN = 0.05
-"""Share of the limit kept back from the safety net, for explanations and writing the result."""
+CLOCK_MARGIN = 0.1
+"""Share of the limit kept back from the safety net, for the last bound, explanations and writing
+the result (5 % let a 30 s round at load 10 end at 30.4 s: what follows the net took longer)."""
 
-FLOW_UNITS_PER_ARC = 1.2e-6  # a min-cost flow, arcs built with NumPy (0.6–0.8 s for 640k arcs)
+FLOW_UNITS_PER_ARC = 0.7e-6  # a min-cost flow, arcs built with NumPy (0.6–0.8 s for 640k arcs)
 MODEL_UNITS_PER_VARIABLE = 2.5e-5  # building a CP-SAT model in Python, per pair variable
 SOLVE_UNITS = 0.01  # starting one CP-SAT solve (copying the model, presolve), whatever its size
-QUESTION_UNITS_PER_VARIABLE = 8e-5  # building a stage-1 question (its Python loops), per pair variable
+QUESTION_UNITS_PER_VARIABLE = 3e-5  # building a stage-1 question (its Python loops), per pair variable
+QUESTION_UNITS_PER_APPLICANT = 1e-5  # ... and its passes over all applicants, per round
+LP_UNITS_PER_NONZERO = 6e-6  # building and solving the fit LP with GLOP (pywraplp), per nonzero ...
+LP_LINEAR_NONZEROS = 100_000  # ... up to this many; larger LPs cost more per nonzero (fit_lp.lp_units)
 SCAN_UNITS_PER_PAIR = 4e-8  # one vectorised pass over the eligible pairs (greedy, repairs, checks)
+REPAIR_UNITS_PER_PAIR = 7e-7  # greedy filling or the stability repair, per eligible pair of the round
+REPAIR_UNITS_PER_APPLICANT = 1e-5  # ... and per applicant
 FIXED_UNITS_PER_PAIR = 1.5e-6  # reading, eligibility, explanations and writing, per eligible pair
 FIXED_UNITS_PER_APPLICANT = 1e-4  # the same, per applicant
 
