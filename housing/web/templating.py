@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -93,6 +93,14 @@ def day_and_clock(value: datetime | None, day_pattern: str = "EEE d.M.yyyy") -> 
     return f"{format_date(value, day_pattern)} {clock_time(value)}"
 
 
+def format_moment(value: datetime | None, style: str = "medium") -> str:
+    """A moment as its local day in ``style`` and its time of day as the reader's language
+    writes it (Babel's English date-times would use the 12-hour clock, the rest of the app not)."""
+    if value is None:
+        return "–"
+    return f"{format_date(value, style)} {clock_time(value)}"
+
+
 def clock_time(value: datetime | None) -> str:
     """The time of day of a moment, as the reader's language writes it."""
     return format_time(value, time_pattern()) if value is not None else "–"
@@ -109,7 +117,7 @@ def install_template_helpers(app: Flask) -> None:
         action_label=action_label,
     )
     app.jinja_env.filters["day"] = format_day
-    app.jinja_env.filters["datetime"] = lambda value, style="medium": format_datetime(value, style) if value else "–"
+    app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["day_and_clock"] = day_and_clock
     app.jinja_env.filters["clock_time"] = clock_time
     app.jinja_env.filters["labels"] = lambda codes, vocab: ", ".join(vocabulary.label(vocab, c) for c in codes or [])
