@@ -112,8 +112,11 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
     limit = rules.caseload_limit(today)
     rows = [_client_row(person, today) for person in clients]
     shown = rows if len(rows) <= FRONT_PAGE_CLIENTS else sorted(rows, key=_needs_attention_first)[:FRONT_PAGE_CLIENTS]
-    audit.record_list_view(row["person"].id for row in shown)
     missed = visit_records.missed_in_a_row([p.id for p in clients])
+    stalled = referrals.stalled_referrals_of_worker(user, today)
+    # Everyone the page names: the rows shown, and the alerts (which may name others when the list is cut).
+    audit.record_list_view([row["person"].id for row in shown] + list(missed)
+                           + [row.referral.young_person_id for row in stalled])
     open_statuses = [s for s in ApplicationStatus if s not in (ApplicationStatus.CLOSED, ApplicationStatus.WITHDRAWN,
                                                                 ApplicationStatus.HOUSED)]
     applications = dict(db.session.execute(
@@ -131,7 +134,7 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
         "plans_needing_attention": sum(1 for r in rows if r["plan"] != rules.ClientPlanState.CURRENT),
         "open_applications": {str(k): v for k, v in applications.items()},
         "missed_twice": [p for p in clients if p.id in missed],
-        "stalled_referrals": referrals.stalled_referrals_of_worker(user, today),
+        "stalled_referrals": stalled,
     }
 
 

@@ -11,7 +11,7 @@ from housing import localtime, rules
 from housing.extensions import db
 from housing.models import ApplicationStatus, AuditEvent, Role, ScheduledVisit, ScheduleStatus, WeeklySchedule
 from housing.services import dashboards
-from tests.factories import make_application, make_person, make_place, make_user
+from tests.factories import make_application, make_person, make_place, make_referral, make_user
 
 
 def test_social_worker_sees_caseload_against_the_limit_and_plans_to_update(client, login, world):
@@ -126,3 +126,17 @@ def test_a_caseload_that_fits_is_listed_whole_by_name(page, world):
     rows = page(world.social_worker, "/", language="en").select("tbody tr")
     assert [r.select_one("td").text.strip().split()[-1] for r in rows][0] == "Aalto"
     assert len(rows) == 3
+
+
+def test_a_cut_list_still_audits_everyone_the_alerts_name(page, world, monkeypatch):
+    """The front page names a client with a stalled referral in its alert even when the cut list
+    leaves them out: that name is a read of their data too."""
+    monkeypatch.setattr(dashboards, "FRONT_PAGE_CLIENTS", 1)
+    today = localtime.today()
+    stalled = make_person(world.social_worker, last_name="Öljymäki", client_plan_date=today)
+    make_referral(stalled, referred_on=today - timedelta(days=45))
+    db.session.commit()
+    shown = page(world.social_worker, "/", language="en")
+    assert "Öljymäki" not in shown.select_one("tbody").text and "Öljymäki" in shown.text
+    viewed = db.session.scalars(select(AuditEvent.young_person_id).where(AuditEvent.action == "list")).all()
+    assert stalled.id in viewed
