@@ -12,12 +12,14 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
 from housing import vocabulary
 from housing.extensions import db
 from housing.models import County, Municipality, Unit, User, YoungPerson
+from housing.services import scope
 from housing.services.reports import equity as equity_service
 from housing.services.reports.allocation import RoundQuality
 from housing.services.reports.caseload import CaseloadReport
@@ -120,7 +122,8 @@ def _delivery_columns() -> list[Column]:
             Column(_("Recorded")), Column(_("Missed rate"), SHARE), Column(_("By the key worker"), SHARE)]
 
 
-def support_names(dimension: str, keys: Iterable[int | None]) -> dict[int | None, str]:
+def support_names(dimension: str, keys: Iterable[int | None]) -> tuple[dict[int | None, str], set[int]]:
+    """Each row's name, and the young people named (for the audit log)."""
     ids = [key for key in keys if key is not None]
     names: dict[int | None, str] = {None: _("Unknown")}
     if dimension == "unit":
@@ -128,13 +131,30 @@ def support_names(dimension: str, keys: Iterable[int | None]) -> dict[int | None
     elif dimension == "staff":
         names |= dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
     else:
-        names |= {pid: f"{last}, {first}" for pid, last, first in db.session.execute(
-            select(YoungPerson.id, YoungPerson.last_name, YoungPerson.first_name).where(YoungPerson.id.in_(ids)))}
-    return names
+        residents, named = _resident_names(ids)
+        return names | residents, named
+    return names, set()
+
+
+def _resident_names(person_ids: list[int]) -> tuple[dict[int, str], set[int]]:
+    """A resident is named as on the unit's page (``services.units.places_with_tenancies``): only
+    to someone who may open their page, and a protected one only to those who may see where they
+    live (the report ties them to a unit); the others' rows say why they have no name."""
+    visible = scope.visible_person_ids(current_user, person_ids)
+    names, named = {}, set()
+    for person in db.session.scalars(select(YoungPerson).where(YoungPerson.id.in_(person_ids))):
+        if person.id not in visible:
+            names[person.id] = _("A client of another county")
+        elif not scope.sees_protected_address(current_user, person):
+            names[person.id] = _("Not shown: non-disclosure for safety")
+        else:
+            names[person.id] = f"{person.last_name}, {person.first_name}"
+            named.add(person.id)
+    return names, named
 
 
 def support_view(report: SupportReport, period: Period) -> ReportView:
-    names = support_names(report.dimension, report.keys)
+    names, named = support_names(report.dimension, report.keys)
     heading = {"unit": _("Unit"), "staff": _("Staff member"), "resident": _("Resident")}[report.dimension]
     weeks = sorted(report.weeks)
     by_week = Table(_("By week"), [Column(_("Week"), TEXT), Column(_("Monday"), TEXT), *_delivery_columns()],
@@ -151,7 +171,7 @@ def support_view(report: SupportReport, period: Period) -> ReportView:
         [week_label(w) for w in weeks],
         [charts.Series(_("Planned minutes"), [report.weeks[w].planned_minutes for w in weeks]),
          charts.Series(_("Delivered minutes"), [report.weeks[w].delivered_minutes for w in weeks])], _count)
-    people = [key for key in report.keys if key is not None] if report.dimension == "resident" else []
+    people = sorted(named)
     return ReportView(chart if weeks else None, [by_week, by_key], lambda: _support_csv(report, heading, names), people)
 
 

@@ -244,3 +244,18 @@ def test_today_is_the_default_end_and_shown_in_the_form(page, world):
     assert report.select_one("input[name=last]")["value"] == localtime.today().isoformat()
     first = date.fromisoformat(report.select_one("input[name=first]")["value"])
     assert (localtime.today() - first).days in (364, 365)
+
+
+def test_a_resident_is_named_only_to_those_who_may_see_where_they_live(page, visits):
+    """As on the unit's page: the report ties a resident to the unit, so a protected resident is
+    not named to the unit's manager, and another county's client not to this county's coordinator."""
+    visits.person.non_disclosure = True
+    db.session.commit()
+    row = page(visits.unit_manager, "/reports/support?by=resident").select("table")[1].select_one("tbody tr")
+    assert row.select_one("th").text == "Ei näytetä: turvakielto"
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "list")).all()
+    visits.person.non_disclosure, visits.person.placing_county_id = False, "HKI"
+    db.session.commit()
+    row = page(visits.coordinator, "/reports/support?by=resident").select("table")[1].select_one("tbody tr")
+    assert row.select_one("th").text == "Toisen hyvinvointialueen asiakas"
+    assert [td.text for td in row.select("td")][:4] == ["1", "60", "45", "75,0 %"]  # counted, not named
