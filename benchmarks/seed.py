@@ -248,7 +248,7 @@ def seed(database_url: str, seed_value: int = 9) -> dict[str, int]:
     with app.app_context():
         build_county(rng)
         places = build_units(rng, now)
-        residents, staff = build_residents_and_staff(rng, places, now)
+        _residents, staff = build_residents_and_staff(rng, places, now)
         build_support(rng, staff, now)
         one_hash = generate_password_hash(LOAD_PASSWORD)  # one hash for all: seeding stays quick
         db.session.execute(update(User).values(password_hash=one_hash))
