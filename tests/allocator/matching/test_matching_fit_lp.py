@@ -56,3 +56,18 @@ def test_fix_and_solve_places_exactly_the_same_set_within_the_limits() -> None:
     assert len(set(eligibility.pairs.place[better[better >= 0]].tolist())) == int((better >= 0).sum())
     assert feasible(eligibility, side, better)
     assert _fit(eligibility, start) < _fit(eligibility, better) <= lp.bound
+
+
+def test_fractional_housing_is_a_proof_either_way() -> None:
+    """The prover's "no" without CP-SAT: a set no LP can place is refused, a housed set is not."""
+    from allocator.matching.fit_lp import can_house_fractionally
+    from allocator.matching.side_constraints import find_side_constraints
+
+    eligibility = allocate(read_problem(generate_problem(400, 160, seed=5, side_constraints=True)),
+                           time_limit=1).eligibility
+    side = find_side_constraints(eligibility)
+    housed = greedy_allocation(eligibility, side) >= 0
+    assert can_house_fractionally(eligibility, side, housed, WorkBudget(10.0)) is True
+    everyone_with_a_pair = np.zeros(len(housed), dtype=bool)
+    everyone_with_a_pair[eligibility.pairs.applicant] = True  # more people than places
+    assert can_house_fractionally(eligibility, side, everyone_with_a_pair, WorkBudget(10.0)) is False
