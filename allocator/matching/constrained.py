@@ -12,12 +12,12 @@ share of the run's deterministic budget (:mod:`allocator.matching.work_budget`):
    question stays unanswered, regions around the units wished for by those left out are
    re-solved to house more of them (:func:`allocator.matching.regions.improve_priority`), and
    the result says up to which applicant the set is proven.
-2. **Fit** for that set: the LP relaxation (:mod:`allocator.matching.fit_lp`: its bound, and
-   *fix and solve* for an allocation that follows it) or, on rounds too large for GLOP, a
-   Lagrangian bound (:mod:`allocator.matching.fit_bound`); regions re-solved exactly along
-   where the LP (or the priced assignment) places people (:mod:`allocator.matching.regions`),
-   and on rounds small enough CP-SAT on the whole set for a tighter bound. The gap is
-   reported against the smallest bound.
+2. **Fit** for that set: the LP relaxation, its bound and an allocation that follows it —
+   whole with GLOP (:mod:`allocator.matching.fit_lp`: *fix and solve*, or CP-SAT on the pairs
+   the LP uses) or, on rounds too large for that, by column generation in HiGHS
+   (:mod:`allocator.matching.fit_columns`); regions re-solved exactly along where the LP
+   places people (:mod:`allocator.matching.regions`), and on rounds small enough CP-SAT on
+   the whole set for a tighter bound. The gap is reported against the smallest bound.
 
 The incumbent is kept stable (see :mod:`allocator.matching.greedy`) and never worse by
 priority than greedy, so FORMATS' promises for a ``FEASIBLE`` result hold wherever the
@@ -33,6 +33,7 @@ import numpy as np
 
 from allocator.matching.eligibility import Eligibility
 from allocator.matching.fit_bound import fit_bound
+from allocator.matching.fit_columns import ColumnLP, bound_for_set, round_by_columns, solve_fit_lp_by_columns
 from allocator.matching.fit_lp import FitLP, fix_and_solve, lp_units, solve_fit_lp
 from allocator.matching.flow import solve_allocation
 from allocator.matching.greedy import fill_in_order, greedy_allocation, stabilise
@@ -49,9 +50,12 @@ from allocator.matching.work_budget import (
 )
 
 PRIORITY_SHARE = 0.3  # of the budget for stage 1 (its proof, then regions that house more)
-LP_SHARE = 0.3  # of what is left for stage 2: the fit LP only if it costs less (else the priced bound)
-BOUND_SHARE = 0.15  # of what is left for stage 2, for the priced bound (fit_bound) when there is no LP
+LARGE_PRIORITY_SHARE = 0.15  # ... on rounds whose fit LP is too large to solve whole: stage 2 then needs more
+LP_SHARE = 0.3  # of what is left for stage 2: the fit LP whole only if it costs less (else by columns)
 FIX_LIMIT = 2.0  # CP-SAT deterministic time for fix and solve (fit_lp)
+COLUMN_SHARE = 0.5  # of what is left for stage 2, for generating the LP's columns when it is too large for GLOP
+COLUMN_REGION_SHARE = 0.7  # ... and until the regions stop (the rest: the generated LP again if the set changed)
+ROUND_LIMIT = 2.0  # CP-SAT deterministic time for the allocation on the LP's columns (fit_columns)
 REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop
 WHOLE_SET_VARIABLES = 40_000  # CP-SAT on the whole housed set only up to this many pair variables
 
@@ -103,14 +107,15 @@ class Search:
 
     def run(self, relaxed: np.ndarray) -> ConstrainedOutcome:
         self.budget.stage = "priority"
+        share = PRIORITY_SHARE if self.lp_affordable(relaxed >= 0) else LARGE_PRIORITY_SHARE
         self.charge_repair()
         incumbent = self.settled(greedy_allocation(self.eligibility, self.side))
-        if not self.budget.exhausted(PRIORITY_SHARE):
+        if not self.budget.exhausted(share):
             incumbent = self.better(self.settled(relaxed, keep=True), incumbent)
         prover = PriorityProver(self.eligibility, self.side, self.budget, self.settled)
-        incumbent, proof = prover.run(incumbent, PRIORITY_SHARE)
-        if not proof.proven and not self.budget.exhausted(PRIORITY_SHARE):
-            incumbent = improve_priority(self.eligibility, self.side, incumbent, self.budget, PRIORITY_SHARE)
+        incumbent, proof = prover.run(incumbent, share)
+        if not proof.proven and not self.budget.exhausted(share):
+            incumbent = improve_priority(self.eligibility, self.side, incumbent, self.budget, share)
             incumbent = self.settled(incumbent)
         self.budget.stage = "fit"
         incumbent, fit_proven, gap = self.best_fit(incumbent)
@@ -140,9 +145,8 @@ class Search:
     def best_fit(self, incumbent: np.ndarray) -> tuple[np.ndarray, bool, float]:
         """Stage 2 for the housed set of ``incumbent``: (allocation, proven, gap).
 
-        The LP relaxation first (:mod:`allocator.matching.fit_lp`: the bound, and *fix and
-        solve* for a good allocation), or on rounds too large for it the priced bound
-        (:mod:`allocator.matching.fit_bound`); then regions re-solved exactly raise the fit
+        The LP relaxation first (:meth:`follow_lp`: the bound, and an allocation that follows
+        it); then regions re-solved exactly raise the fit
         (:mod:`allocator.matching.regions`) — moving people can free a unit's hours so that
         someone left out now fits, and the repair then houses them (a better set) before the
         regions go on; last, on rounds small enough, CP-SAT on the whole set for a tighter
@@ -153,16 +157,11 @@ class Search:
             return relaxed, True, 0.0
         spent, left = self.budget.spent, self.budget.left()
         housed = incumbent >= 0
-        lp = self.lp(housed, spent + left * LP_SHARE)
-        if lp is not None:
-            wish = self.lp_wish(lp)
-            better = fix_and_solve(self.eligibility, self.side, incumbent, lp, self.budget,
-                                   min(FIX_LIMIT, self.budget.left()))
-            if better is not None:
-                incumbent = self.settled(better)
-        else:
-            wish = self.priced(incumbent, spent + left * BOUND_SHARE).wish
-        incumbent = self.regions_until(incumbent, wish, spent + left * REGION_SHARE)
+        lp, columns, wish, better = self.follow_lp(incumbent, spent, left)
+        if better is not None:
+            incumbent = self.settled(better)
+        incumbent = self.regions_until(incumbent, wish, spent + left * (REGION_SHARE if columns is None
+                                                                        else COLUMN_REGION_SHARE))
         members = int((self.eligibility.starts()[1:] - self.eligibility.starts()[:-1])[incumbent >= 0].sum())
         whole_bound = None
         if members <= WHOLE_SET_VARIABLES:  # CP-SAT keeps the set: its bound is for the set the bound is for
@@ -172,13 +171,35 @@ class Search:
             incumbent, proven, whole_bound = self.whole_set(incumbent, spent + left - keep_back)
             if proven:
                 return incumbent, True, 0.0
-        bound = self.set_bound(incumbent, lp if np.array_equal(incumbent >= 0, housed) else None)
+        same_set = np.array_equal(incumbent >= 0, housed)
+        bound = self.set_bound(incumbent, lp if same_set else None, columns)
         if whole_bound is not None:
             bound = min(bound, whole_bound)
         fit = self.total_fit(incumbent)
         if fit >= bound:
             return incumbent, True, 0.0
         return incumbent, False, (bound - fit) / max(1, abs(bound))
+
+    def follow_lp(self, incumbent: np.ndarray, spent: float, left: float):
+        """The fit LP of the housed set (whole, or by columns when too large), the pair each person
+        gets most of in it, and an allocation that follows it (or None): (lp, columns, wish, better)."""
+        lp = self.lp(incumbent >= 0, spent + left * LP_SHARE)
+        if lp is not None:
+            better = fix_and_solve(self.eligibility, self.side, incumbent, lp, self.budget,
+                                   min(FIX_LIMIT, self.budget.left()))
+            if better is None:  # nothing in fix and solve's time: CP-SAT on the pairs the LP uses
+                better = round_by_columns(self.eligibility, self.side, incumbent, lp, self.budget,
+                                          min(ROUND_LIMIT, self.budget.left()))
+            return lp, None, self.lp_wish(lp), better
+        columns = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
+                                          spent + left * COLUMN_SHARE)
+        better = round_by_columns(self.eligibility, self.side, incumbent, columns, self.budget,
+                                  min(ROUND_LIMIT, self.budget.left()))
+        return None, columns, self.lp_wish(columns), better
+
+    def lp_affordable(self, housed: np.ndarray) -> bool:
+        """Could stage 2 pay for the fit LP of a set like ``housed`` whole (else it generates columns)?"""
+        return lp_units(self.eligibility, housed) <= self.budget.units * LP_SHARE
 
     def lp(self, housed: np.ndarray, until: float) -> FitLP | None:
         """The fit LP of the housed set, if the budget can pay for it before ``until`` units."""
@@ -187,7 +208,7 @@ class Search:
         lp = solve_fit_lp(self.eligibility, self.side, housed, self.budget)
         return lp if lp.bound is not None else None
 
-    def lp_wish(self, lp: FitLP) -> np.ndarray:
+    def lp_wish(self, lp: FitLP | ColumnLP) -> np.ndarray:
         """Per applicant: the pair the LP gives them most of (ties: the first), or -1."""
         wish = np.full(self.applicants, -1, dtype=np.int64)
         order = np.lexsort((-lp.values, self.eligibility.pairs.applicant[lp.pairs]))
@@ -197,10 +218,19 @@ class Search:
         wish[owner[first]] = lp.pairs[order[first]]
         return wish
 
-    def set_bound(self, incumbent: np.ndarray, lp: FitLP | None) -> int:
-        """The smallest bound on total fit for the housed set of ``incumbent`` that can be had."""
+    def set_bound(self, incumbent: np.ndarray, lp: FitLP | None, columns: ColumnLP | None = None) -> int:
+        """The smallest bound on total fit for the housed set of ``incumbent`` that can be had
+        (``lp`` is the fit LP of that set, ``columns`` the generated LP of this or an earlier set)."""
         housed = incumbent >= 0
         bound = self.total_fit(flow_pair_of(self.eligibility, housed, budget=self.budget))
+        if columns is not None and columns.prices is not None:
+            bound = min(bound, bound_for_set(self.eligibility, self.side, housed, columns, self.budget))
+            if not np.array_equal(housed, columns.housed(self.eligibility)) and self.budget.left() > 0:
+                again = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
+                                                self.budget.units, earlier=columns)
+                if again.bound is not None:
+                    bound = min(bound, again.bound)
+            return bound
         if lp is None:
             lp = solve_fit_lp(self.eligibility, self.side, housed, self.budget) \
                 if lp_units(self.eligibility, housed) <= self.budget.units * LP_SHARE else None
