@@ -54,7 +54,8 @@ LARGE_PRIORITY_SHARE = 0.15  # ... on rounds whose fit LP is too large to solve 
 LP_SHARE = 0.3  # of what is left for stage 2: the fit LP whole only if it costs less (else by columns)
 FIX_LIMIT = 2.0  # CP-SAT deterministic time for fix and solve (fit_lp)
 COLUMN_SHARE = 0.5  # of what is left for stage 2, for generating the LP's columns when it is too large for GLOP
-COLUMN_REGION_SHARE = 0.7  # ... and until the regions stop (the rest: the generated LP again if the set changed)
+COLUMN_AGAIN_SHARE = 0.95  # ... and again, if placing people as the LP has them let the repair house more
+COLUMN_REGION_SHARE = 0.9  # ... and until the regions stop (the rest: the last bound)
 ROUND_LIMIT = 2.0  # CP-SAT deterministic time for the allocation on the LP's columns (fit_columns)
 REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop
 WHOLE_SET_VARIABLES = 40_000  # CP-SAT on the whole housed set only up to this many pair variables
@@ -160,6 +161,16 @@ class Search:
         lp, columns, wish, better = self.follow_lp(incumbent, spent, left)
         if better is not None:
             incumbent = self.settled(better)
+        if columns is not None and not np.array_equal(incumbent >= 0, columns.housed(self.eligibility)):
+            # Placing people as the LP has them freed room and the repair housed more: the LP
+            # again for the new set (from the columns it had) and placing it again.
+            columns = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
+                                              spent + left * COLUMN_AGAIN_SHARE, earlier=columns)
+            better = round_by_columns(self.eligibility, self.side, incumbent, columns, self.budget,
+                                      min(ROUND_LIMIT, self.budget.left()))
+            wish = self.lp_wish(columns)
+            if better is not None:
+                incumbent = self.settled(better)
         incumbent = self.regions_until(incumbent, wish, spent + left * (REGION_SHARE if columns is None
                                                                         else COLUMN_REGION_SHARE))
         members = int((self.eligibility.starts()[1:] - self.eligibility.starts()[:-1])[incumbent >= 0].sum())
@@ -224,13 +235,9 @@ class Search:
         housed = incumbent >= 0
         bound = self.total_fit(flow_pair_of(self.eligibility, housed, budget=self.budget))
         if columns is not None and columns.prices is not None:
-            bound = min(bound, bound_for_set(self.eligibility, self.side, housed, columns, self.budget))
-            if not np.array_equal(housed, columns.housed(self.eligibility)) and self.budget.left() > 0:
-                again = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
-                                                self.budget.units, earlier=columns)
-                if again.bound is not None:
-                    bound = min(bound, again.bound)
-            return bound
+            if np.array_equal(housed, columns.housed(self.eligibility)):
+                return min(bound, columns.bound)
+            return min(bound, bound_for_set(self.eligibility, self.side, housed, columns, self.budget))
         if lp is None:
             lp = solve_fit_lp(self.eligibility, self.side, housed, self.budget) \
                 if lp_units(self.eligibility, housed) <= self.budget.units * LP_SHARE else None

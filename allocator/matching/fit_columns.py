@@ -41,6 +41,7 @@ ADDED_COLUMNS = 5  # per applicant and round, the pairs of largest reduced cost
 ROUNDS = 30  # of generation at most
 PRICED_IN = 1e-6  # a reduced cost above this is a column worth adding
 USED = 1e-6  # an LP value above this is a pair the LP uses
+TIED = 1e-6  # a reduced cost above minus this is a pair as good as those the LP uses
 SEED_FOR_HIGHS = 20261201
 COLUMN_UNITS = 5e-6  # adding one column (its entries built in Python)
 RESOLVE_UNITS_PER_COLUMN = 1.2e-5  # one warm re-solve, per column the LP holds
@@ -53,10 +54,9 @@ class ColumnLP:
     pairs: np.ndarray  # the housed set's eligible pairs
     values: np.ndarray  # LP value of each of them (0 for columns never generated)
     complete: bool  # no left-out column could raise the LP: its value is the full LP's
-    reduced: np.ndarray  # each pair's reduced cost at the last prices (how much fit it would add)
+    reduced: np.ndarray  # each of them: reduced cost at the last prices (how much fit it would add)
     prices: tuple | None  # the rows' prices that gave ``bound`` (person, place, hours, count, not-with)
-    generated: np.ndarray  # which of ``pairs`` the LP holds as columns
-
+    model: _HighsLP | None = None  # the LP itself, to go on from for another set
 
     def housed(self, eligibility: Eligibility) -> np.ndarray:
         """The housed set the LP is for."""
@@ -66,84 +66,99 @@ class ColumnLP:
 
 
 class _Rows:
-    """The LP's rows over all of the housed set's pairs, and each pair's place in them."""
+    """The LP's rows over every eligible pair of the round (so that the same LP can follow the
+    housed set as it changes), and each pair's entries in them."""
 
-    def __init__(self, eligibility: Eligibility, side: SideConstraints, housed: np.ndarray):
-        self.pairs = np.flatnonzero(housed[eligibility.pairs.applicant])
-        applicant = eligibility.pairs.applicant[self.pairs]
-        self.applicant, self.place = applicant, eligibility.pairs.place[self.pairs]
-        self.unit, self.fit = eligibility.unit[self.pairs], eligibility.fit[self.pairs].astype(np.float64)
-        self.need = side.need[applicant].astype(np.float64)
+    def __init__(self, eligibility: Eligibility, side: SideConstraints):
+        self.applicant, self.place = eligibility.pairs.applicant, eligibility.pairs.place
+        self.unit, self.fit = eligibility.unit, eligibility.fit.astype(np.float64)
+        self.need = side.need[self.applicant].astype(np.float64)
         units = len(side.capacity)
         self.hours_cap = np.full(units, np.inf)
-        self.count_cap = np.full(units, np.inf)
-        places_of = np.bincount(eligibility.columns.place_unit, minlength=units)
-        demand = np.bincount(self.unit, weights=self.need, minlength=units)
-        for u in side.hours.tolist():
-            if demand[u] <= side.capacity[u]:
-                continue
-            self.hours_cap[u] = float(side.capacity[u])
-            # At most as many residents as the smallest needs of its candidates fit in (as fit_lp).
-            needs = np.sort(side.need[np.unique(applicant[self.unit == u])])
-            most = int(np.searchsorted(np.cumsum(needs), side.capacity[u], side="right"))
-            if most < places_of[u]:
-                self.count_cap[u] = float(most)
+        self.hours_cap[side.hours] = side.capacity[side.hours]
+        self.count_cap = _resident_caps(eligibility, side)
         self.meetings = [(i, j, u) for i, j, meeting_units in side.meetings for u in meeting_units]
-        # Per pair: the not-with rows it is in (few pairs are in any).
         row_of: dict[tuple[int, int], list[int]] = {}
         for r, (i, j, u) in enumerate(self.meetings):
             row_of.setdefault((i, u), []).append(r)
             row_of.setdefault((j, u), []).append(r)
-        self.meeting_rows: dict[int, list[int]] = {}
+        self.meeting_rows: dict[int, list[int]] = {}  # per pair: the not-with rows it is in (few are in any)
         if row_of:
-            for k in np.flatnonzero(np.isin(applicant, [a for a, _ in row_of])).tolist():
-                rows = row_of.get((int(applicant[k]), int(self.unit[k])))
+            for k in np.flatnonzero(np.isin(self.applicant, [a for a, _ in row_of])).tolist():
+                rows = row_of.get((int(self.applicant[k]), int(self.unit[k])))
                 if rows:
                     self.meeting_rows[k] = rows
+        # The same as two flat arrays, for pricing all pairs at once.
+        self.meeting_pair = np.array([k for k, rows in self.meeting_rows.items() for _ in rows], dtype=np.int64)
+        self.meeting_row = np.array([r for rows in self.meeting_rows.values() for r in rows], dtype=np.int64)
 
     def reduced_costs(self, person, place, hours, count, meeting) -> np.ndarray:
         """fit minus the priced rows, for every pair (prices: arrays by person, place, unit, row)."""
         d = self.fit - person[self.applicant] - place[self.place] - hours[self.unit] * self.need - count[self.unit]
-        for k, rows in self.meeting_rows.items():
-            d[k] -= meeting[rows].sum()
+        if len(self.meeting_pair):
+            d -= np.bincount(self.meeting_pair, weights=meeting[self.meeting_row], minlength=len(d))
         return d
+
+
+def _resident_caps(eligibility: Eligibility, side: SideConstraints) -> np.ndarray:
+    """Per unit whose hours bind: as many residents as the smallest needs of its candidates fit
+    in the hours, where that is fewer than its places (as in fit_lp; valid for every set)."""
+    units = len(side.capacity)
+    cap = np.full(units, np.inf)
+    keys = np.unique(eligibility.unit * len(side.need) + eligibility.pairs.applicant)
+    unit, applicant = np.divmod(keys, len(side.need))
+    places_of = np.bincount(eligibility.columns.place_unit, minlength=units)
+    order = np.lexsort((side.need[applicant], unit))
+    unit, need = unit[order], side.need[applicant[order]]
+    starts = np.searchsorted(unit, np.arange(units + 1))
+    for u in side.hours.tolist():
+        fitting = int(np.searchsorted(np.cumsum(need[starts[u]:starts[u + 1]]), side.capacity[u], side="right"))
+        if fitting < places_of[u]:
+            cap[u] = float(fitting)
+    return cap
 
 
 def solve_fit_lp_by_columns(eligibility: Eligibility, side: SideConstraints, incumbent: np.ndarray,
                             budget: WorkBudget, until: float, earlier: ColumnLP | None = None) -> ColumnLP:
     """The LP of the module docstring for the housed set of ``incumbent``, until ``until`` units
-    are spent; ``earlier``: the LP of a similar set, whose columns it starts with too."""
+    are spent; ``earlier``: the LP of another set, which this one goes on from (its basis and
+    columns: the people who left are held at 0, those who joined get rows and columns)."""
     housed = incumbent >= 0
-    rows = _Rows(eligibility, side, housed)
-    lp = _HighsLP(rows, len(eligibility.problem.places), budget)
-    first = _first_columns(rows, incumbent)
-    if earlier is not None:
-        first = np.union1d(first, np.flatnonzero(np.isin(rows.pairs, earlier.pairs[earlier.generated])))
-    lp.add(first)
-    best_bound, complete, reduced, best_prices = None, False, np.zeros(len(rows.pairs)), None
+    if earlier is not None and earlier.model is not None:
+        lp = earlier.model
+    else:
+        budget.charge(len(eligibility.pairs) * 10 * SCAN_UNITS_PER_PAIR)
+        lp = _HighsLP(_Rows(eligibility, side), len(eligibility.problem.places), budget)
+    rows = lp.rows
+    mine = housed[rows.applicant]
+    lp.house(housed)
+    lp.add(_first_columns(rows, incumbent, mine, lp.generated))
+    best_bound, complete, best_prices = None, False, None
+    reduced = np.zeros(len(rows.applicant))
     for _ in range(ROUNDS):
         if not lp.solve():
             break
-        budget.charge(len(rows.pairs) * 20 * SCAN_UNITS_PER_PAIR)
+        budget.charge(len(rows.applicant) * 4 * SCAN_UNITS_PER_PAIR)
         prices = lp.prices()
         reduced = rows.reduced_costs(*prices)
-        bound = _dual_bound(rows, prices)
+        bound = _dual_bound(rows, prices, mine)
         if best_bound is None or bound < best_bound:
             best_bound, best_prices = bound, prices
-        entering = np.flatnonzero((reduced > PRICED_IN) & ~lp.generated)
+        entering = np.flatnonzero((reduced > PRICED_IN) & mine & ~lp.generated)
         if len(entering) == 0:
             complete = True
             break
         if budget.spent >= until or budget.wall_left() <= 0:
             break
         lp.add(_best_per_applicant(entering, -reduced[entering], rows.applicant[entering], ADDED_COLUMNS))
-    return ColumnLP(best_bound, rows.pairs, lp.values(), complete, reduced, best_prices, lp.generated)
+    pairs = np.flatnonzero(mine)
+    return ColumnLP(best_bound, pairs, lp.values()[pairs], complete, reduced[pairs], best_prices, lp)
 
 
 class _HighsLP:
-    """The restricted LP in HiGHS (dual simplex, one thread), which re-solves from its last
-    basis when columns are added: 2.4 s for the whole generation on 5,000 × 2,000 seed 3, where
-    GLOP through ``pywraplp`` started afresh each time and took 8 s."""
+    """The restricted LP in HiGHS (simplex, one thread), which re-solves from its last basis
+    when columns are added or people come and go: 2.4 s for the whole generation on
+    5,000 × 2,000 seed 3, where GLOP through ``pywraplp`` started afresh each time and took 8 s."""
 
     def __init__(self, rows: _Rows, places: int, budget: WorkBudget):
         # ``_Highs`` is the solver without highspy's Python wrapper, which prints a banner on
@@ -156,13 +171,10 @@ class _HighsLP:
                               ("random_seed", SEED_FOR_HIGHS), ("time_limit", max(budget.solver_seconds(), 0.001))):
             self.highs.setOptionValue(option, value)
         self.highs.changeObjectiveSense(_maximize())
-        people = np.unique(rows.applicant)
         units = len(rows.hours_cap)
-        self.row_of_person = _numbered(people, int(people.max()) + 1 if len(people) else 0, 0)
-        first = len(people)
         self.places = np.unique(rows.place)
-        self.row_of_place = _numbered(self.places, places, first)
-        first += len(self.places)
+        self.row_of_place = _numbered(self.places, places, 0)
+        first = len(self.places)
         self.hours_units = np.flatnonzero(np.isfinite(rows.hours_cap))
         self.row_of_hours = _numbered(self.hours_units, units, first)
         first += len(self.hours_units)
@@ -170,16 +182,30 @@ class _HighsLP:
         self.row_of_count = _numbered(self.count_units, units, first)
         first += len(self.count_units)
         self.first_meeting, total = first, first + len(rows.meetings)
-        self.people = people
-        lower = np.r_[np.ones(len(people)), np.zeros(total - len(people))]
-        upper = np.r_[np.ones(len(people)), np.ones(len(self.places)), rows.hours_cap[self.hours_units],
+        upper = np.r_[np.ones(len(self.places)), rows.hours_cap[self.hours_units],
                       rows.count_cap[self.count_units], np.ones(len(rows.meetings))]
-        self.highs.addRows(total, lower, upper, 0, np.zeros(total, np.int32), np.zeros(0, np.int32), np.zeros(0))
-        self.generated = np.zeros(len(rows.pairs), dtype=bool)
+        self.highs.addRows(total, np.zeros(total), upper, 0, np.zeros(total, np.int32), np.zeros(0, np.int32),
+                           np.zeros(0))
+        self.rows_in_use = total
+        self.row_of_person = np.full(int(rows.applicant.max()) + 1 if len(rows.applicant) else 0, -1, np.int64)
+        self.generated = np.zeros(len(rows.applicant), dtype=bool)
         self.columns = np.zeros(0, dtype=np.int64)
 
+    def house(self, housed: np.ndarray) -> None:
+        """Everyone in ``housed`` must be placed (a row each, = 1), everyone else not (= 0)."""
+        people = np.flatnonzero(housed[: len(self.row_of_person)])
+        new = people[self.row_of_person[people] < 0]
+        if len(new):
+            self.highs.addRows(len(new), np.ones(len(new)), np.ones(len(new)), 0, np.zeros(len(new), np.int32),
+                               np.zeros(0, np.int32), np.zeros(0))
+            self.row_of_person[new] = self.rows_in_use + np.arange(len(new))
+            self.rows_in_use += len(new)
+        known = np.flatnonzero(self.row_of_person >= 0)
+        bound = housed[known].astype(np.float64)
+        self.highs.changeRowsBounds(len(known), self.row_of_person[known].astype(np.int32), bound, bound)
+
     def add(self, columns: np.ndarray) -> None:
-        """The pairs ``columns`` (positions in ``rows.pairs``) as new columns."""
+        """The pairs ``columns`` as new columns (their people must have rows)."""
         r = self.rows
         self.budget.charge(len(columns) * COLUMN_UNITS)
         entries = np.stack([self.row_of_person[r.applicant[columns]], self.row_of_place[r.place[columns]],
@@ -214,17 +240,18 @@ class _HighsLP:
         dual = np.asarray(self.highs.getSolution().row_dual, dtype=np.float64)
         units = len(self.rows.hours_cap)
         person = np.zeros(len(self.row_of_person))
-        person[self.people] = dual[self.row_of_person[self.people]]
+        known = self.row_of_person >= 0
+        person[known] = dual[self.row_of_person[known]]
         place = np.zeros(len(self.row_of_place))
         place[self.places] = np.maximum(0.0, dual[self.row_of_place[self.places]])
         hours, count = np.zeros(units), np.zeros(units)
         hours[self.hours_units] = np.maximum(0.0, dual[self.row_of_hours[self.hours_units]])
         count[self.count_units] = np.maximum(0.0, dual[self.row_of_count[self.count_units]])
-        meeting = np.maximum(0.0, dual[self.first_meeting:])
+        meeting = np.maximum(0.0, dual[self.first_meeting:self.first_meeting + len(self.rows.meetings)])
         return person, place, hours, count, meeting
 
     def values(self) -> np.ndarray:
-        values = np.zeros(len(self.rows.pairs))
+        values = np.zeros(len(self.rows.applicant))
         values[self.columns] = np.asarray(self.highs.getSolution().col_value, dtype=np.float64)
         return values
 
@@ -248,10 +275,13 @@ def _optimal():
     return HighsModelStatus.kOptimal
 
 
-def _first_columns(rows: _Rows, incumbent: np.ndarray) -> np.ndarray:
-    best = _best_per_applicant(np.arange(len(rows.pairs)), -rows.fit, rows.applicant, FIRST_COLUMNS)
-    current = np.flatnonzero(incumbent[rows.applicant] == rows.pairs)
-    return np.union1d(best, current)
+def _first_columns(rows: _Rows, incumbent: np.ndarray, mine: np.ndarray, generated: np.ndarray) -> np.ndarray:
+    """The best fits of each housed person and their pair in ``incumbent``, where not yet columns."""
+    candidates = np.flatnonzero(mine)
+    best = _best_per_applicant(candidates, -rows.fit[candidates], rows.applicant[candidates], FIRST_COLUMNS)
+    current = candidates[incumbent[rows.applicant[candidates]] == candidates]
+    chosen = np.union1d(best, current)
+    return chosen[~generated[chosen]]
 
 
 def _best_per_applicant(candidates: np.ndarray, key: np.ndarray, applicant: np.ndarray, count: int) -> np.ndarray:
@@ -263,31 +293,14 @@ def _best_per_applicant(candidates: np.ndarray, key: np.ndarray, applicant: np.n
     return np.sort(candidates[order[position < count]])
 
 
-def _prices(solver, n, places, units, person_row, place_row, hours_row, count_row, meeting_row):
-    """The rows' dual values as arrays, signs made valid for a maximisation (≤ rows priced ≥ 0)."""
-    person, place = np.zeros(n), np.zeros(places)
-    hours, count = np.zeros(units), np.zeros(units)
-    for i, row in person_row.items():
-        person[i] = row.dual_value()
-    for p, row in place_row.items():
-        place[p] = max(0.0, row.dual_value())
-    for u, row in hours_row.items():
-        hours[u] = max(0.0, row.dual_value())
-    for u, row in count_row.items():
-        count[u] = max(0.0, row.dual_value())
-    meeting = np.array([max(0.0, row.dual_value()) for row in meeting_row])
-    return person, place, hours, count, meeting
-
-
-def _dual_bound(rows: _Rows, prices) -> int:
-    """Weak duality over all of ``rows``' pairs, for the prices of places, hours and not-with
-    rows (any, ≥ 0): each person's own price is set to their largest reduced cost, so each
-    person adds what their best pair adds; rounded up past floating point."""
+def _dual_bound(rows: _Rows, prices, mine: np.ndarray) -> int:
+    """Weak duality over the pairs ``mine`` of the housed set, for the prices of places, hours
+    and not-with rows (any, ≥ 0): each person's own price is set to their largest reduced cost,
+    so each person adds what their best pair adds; rounded up past floating point."""
     _, place, hours, count, meeting = prices
-    reduced = rows.reduced_costs(np.zeros(rows.applicant.max() + 1 if len(rows.applicant) else 0),
-                                 place, hours, count, meeting)
-    best = np.full(rows.applicant.max() + 1 if len(rows.applicant) else 0, -np.inf)
-    np.maximum.at(best, rows.applicant, reduced)
+    reduced = rows.reduced_costs(np.zeros(len(prices[0])), place, hours, count, meeting)
+    best = np.full(len(prices[0]), -np.inf)
+    np.maximum.at(best, rows.applicant[mine], reduced[mine])
     value = place.sum() + meeting.sum() + best[np.isfinite(best)].sum()
     value += (hours * np.where(np.isfinite(rows.hours_cap), rows.hours_cap, 0.0)).sum()
     value += (count * np.where(np.isfinite(rows.count_cap), rows.count_cap, 0.0)).sum()
@@ -298,26 +311,63 @@ def bound_for_set(eligibility: Eligibility, side: SideConstraints, housed: np.nd
                   budget: WorkBudget) -> int:
     """A bound on total fit for another housed set (the repair may house more people after the
     LP), from the LP's last prices: weak duality holds for any prices, so no LP is solved."""
-    rows = _Rows(eligibility, side, housed)
-    budget.charge(len(rows.pairs) * 20 * SCAN_UNITS_PER_PAIR)
-    return _dual_bound(rows, lp.prices)
+    rows = lp.model.rows if lp.model is not None else _Rows(eligibility, side)
+    budget.charge(len(rows.applicant) * 4 * SCAN_UNITS_PER_PAIR)
+    return _dual_bound(rows, lp.prices, housed[rows.applicant])
 
 
 def round_by_columns(eligibility: Eligibility, side: SideConstraints, incumbent: np.ndarray, lp,
                      budget: WorkBudget, deterministic: float) -> np.ndarray | None:
-    """The housed set placed by CP-SAT on the pairs the LP uses and their incumbent pairs
-    (the hint); None if that is no better than ``incumbent``."""
+    """The housed set placed by CP-SAT on the pairs the LP uses and their incumbent pairs (the
+    hint); then, for the people the LP splits, also on every pair as good at the LP's prices
+    (reduced cost 0: the LP's other optima), hinted with the first answer. None if that is no
+    better than ``incumbent``. ``lp``: a :class:`ColumnLP`, or a whole LP
+    (:class:`~allocator.matching.fit_lp.FitLP`: no prices, so the first step only).
+
+    Two steps because CP-SAT with one worker, given the wider choice from the incumbent at once,
+    sometimes stays at the hint for seconds (5,000 × 2,000 seed 2: 4.7 % below the LP after 2
+    deterministic seconds); the narrow model reliably gets within about a percent."""
     housed = incumbent >= 0
+    used = lp.values > USED
     allowed = np.zeros(len(eligibility.pairs), dtype=bool)
-    allowed[lp.pairs[lp.values > USED]] = True
+    allowed[lp.pairs[used]] = True
     allowed[incumbent[housed]] = True
+    reduced = getattr(lp, "reduced", None)
+    best = incumbent
+    steps = [allowed]
+    if reduced is not None:
+        owner = eligibility.pairs.applicant[lp.pairs]
+        split = np.unique(owner[used & (lp.values < 1 - USED)])
+        wider = allowed.copy()
+        wider[lp.pairs[(reduced > -TIED) & np.isin(owner, split)]] = True
+        steps.append(wider)
     members = np.flatnonzero(housed).tolist()
-    model = PairModel(eligibility, side, members, forced=set(members), allowed=allowed)
-    model.maximize_fit()
-    model.hint(incumbent)
-    status, solved = model.solve(budget, max(0.0, deterministic - model.charge()))
-    if status not in ("OPTIMAL", "FEASIBLE"):
-        return None
-    if int(eligibility.fit[solved[housed]].sum()) <= int(eligibility.fit[incumbent[housed]].sum()):
-        return None
-    return solved
+    hint = _lp_hint(eligibility, side, incumbent, lp.pairs[used], lp.values[used])
+    for allowed in steps:
+        model = PairModel(eligibility, side, members, forced=set(members), allowed=allowed)
+        model.maximize_fit()
+        model.hint(hint if best is incumbent else best)
+        status, solved = model.solve(budget, max(0.0, deterministic / len(steps) - model.charge()))
+        if status in ("OPTIMAL", "FEASIBLE") and \
+                int(eligibility.fit[solved[housed]].sum()) > int(eligibility.fit[best[housed]].sum()):
+            best = solved
+    return None if best is incumbent else best
+
+
+def _lp_hint(eligibility: Eligibility, side: SideConstraints, incumbent: np.ndarray, pairs: np.ndarray,
+             values: np.ndarray) -> np.ndarray:
+    """A hint that follows the LP: its pairs by value, largest first, each taken where the place
+    is free and the unit's hours allow; anyone left keeps their pair in ``incumbent`` (the hint
+    may then break a rule: CP-SAT only starts from it). Measured on 5,000 × 2,000 seed 2: 2.1 %
+    below the LP after 1 deterministic second, against 4.7 % when hinted with the incumbent."""
+    hint = np.full(len(incumbent), -1, dtype=np.int64)
+    taken = np.zeros(len(eligibility.problem.places), dtype=bool)
+    room = side.capacity.astype(np.float64).copy()
+    for k in pairs[np.argsort(-values, kind="stable")].tolist():
+        applicant, place, unit = eligibility.pairs.applicant[k], eligibility.pairs.place[k], eligibility.unit[k]
+        if hint[applicant] < 0 and not taken[place] and side.need[applicant] <= room[unit]:
+            hint[applicant], taken[place] = k, True
+            room[unit] -= side.need[applicant]
+    left = (hint < 0) & (incumbent >= 0)
+    hint[left] = incumbent[left]
+    return hint

@@ -33,7 +33,7 @@ def test_generated_lp_reaches_the_whole_lp_and_its_bound() -> None:
     whole = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0))
     generated = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     assert generated.complete
-    assert generated.generated.sum() < len(generated.pairs)  # it did without some columns
+    assert len(generated.model.columns) < len(generated.pairs)  # it did without some columns
     assert generated.bound == whole.bound
 
 
@@ -85,3 +85,15 @@ def test_generation_prints_nothing_on_standard_output(capfd) -> None:
     eligibility, side, start = _round(seed=2)
     solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     assert capfd.readouterr().out == ""
+
+
+def test_going_on_from_another_sets_lp_gives_that_sets_lp() -> None:
+    """The repair changed the set: the same LP, with people held at 0 or given rows, is the new set's LP."""
+    eligibility, side, start = _round()
+    first = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
+    smaller = start.copy()
+    smaller[np.flatnonzero(smaller >= 0)[::5]] = -1
+    again = solve_fit_lp_by_columns(eligibility, side, smaller, WorkBudget(10.0), until=10.0, earlier=first)
+    fresh = solve_fit_lp(eligibility, side, smaller >= 0, WorkBudget(10.0))
+    assert again.complete and again.bound == fresh.bound
+    assert np.array_equal(again.housed(eligibility), smaller >= 0)
