@@ -13,9 +13,9 @@ share of the run's deterministic budget (:mod:`allocator.matching.work_budget`):
    re-solved to house more of them (:func:`allocator.matching.regions.improve_priority`), and
    the result says up to which applicant the set is proven.
 2. **Fit** for that set: the LP relaxation, its bound and an allocation that follows it —
-   whole with GLOP (:mod:`allocator.matching.fit_lp`: *fix and solve*, or CP-SAT on the pairs
-   the LP uses) or, on rounds too large for that, by column generation in HiGHS
-   (:mod:`allocator.matching.fit_columns`); regions re-solved exactly along where the LP
+   whole with GLOP (:mod:`allocator.matching.fit_lp`) or, on rounds too large for that, by
+   column generation in HiGHS (:mod:`allocator.matching.fit_columns`), and CP-SAT on the pairs
+   the LP uses (:func:`allocator.matching.fit_columns.round_by_columns`); regions re-solved exactly along where the LP
    places people (:mod:`allocator.matching.regions`), and on rounds small enough CP-SAT on
    the whole set for a tighter bound. The gap is reported against the smallest bound.
 
@@ -34,7 +34,7 @@ import numpy as np
 from allocator.matching.eligibility import Eligibility
 from allocator.matching.fit_bound import fit_bound
 from allocator.matching.fit_columns import ColumnLP, bound_for_set, round_by_columns, solve_fit_lp_by_columns
-from allocator.matching.fit_lp import FitLP, fix_and_solve, lp_units, solve_fit_lp
+from allocator.matching.fit_lp import FitLP, lp_units, solve_fit_lp
 from allocator.matching.flow import solve_allocation
 from allocator.matching.greedy import fill_in_order, greedy_allocation, stabilise
 from allocator.matching.occupancy import FREE, Occupancy, lex_better
@@ -52,10 +52,11 @@ from allocator.matching.work_budget import (
 PRIORITY_SHARE = 0.3  # of the budget for stage 1 (its proof, then regions that house more)
 LARGE_PRIORITY_SHARE = 0.15  # ... on rounds whose fit LP is too large to solve whole: stage 2 then needs more
 LP_SHARE = 0.3  # of what is left for stage 2: the fit LP whole only if it costs less (else by columns)
-FIX_LIMIT = 2.0  # CP-SAT deterministic time for fix and solve (fit_lp)
 COLUMN_SHARE = 0.5  # of what is left for stage 2, for generating the LP's columns when it is too large for GLOP
 COLUMN_AGAIN_SHARE = 0.95  # ... and again, if placing people as the LP has them let the repair house more
 COLUMN_REGION_SHARE = 0.9  # ... and until the regions stop (the rest: the last bound)
+SMALL_ROUND_LIMIT = 1.0  # ... the same for a whole LP (small rounds)
+LP_AGAIN_SHARE = 0.6  # of what is left for stage 2: the whole LP again, if the set grew
 ROUND_LIMIT = 2.0  # CP-SAT deterministic time for the allocation on the LP's columns (fit_columns)
 REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop
 WHOLE_SET_VARIABLES = 40_000  # CP-SAT on the whole housed set only up to this many pair variables
@@ -158,19 +159,7 @@ class Search:
             return relaxed, True, 0.0
         spent, left = self.budget.spent, self.budget.left()
         housed = incumbent >= 0
-        lp, columns, wish, better = self.follow_lp(incumbent, spent, left)
-        if better is not None:
-            incumbent = self.settled(better)
-        if columns is not None and not np.array_equal(incumbent >= 0, columns.housed(self.eligibility)):
-            # Placing people as the LP has them freed room and the repair housed more: the LP
-            # again for the new set (from the columns it had) and placing it again.
-            columns = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
-                                              spent + left * COLUMN_AGAIN_SHARE, earlier=columns)
-            better = round_by_columns(self.eligibility, self.side, incumbent, columns, self.budget,
-                                      min(ROUND_LIMIT, self.budget.left()))
-            wish = self.lp_wish(columns)
-            if better is not None:
-                incumbent = self.settled(better)
+        incumbent, lp, columns, wish = self.place_by_lp(incumbent, spent, left)
         incumbent = self.regions_until(incumbent, wish, spent + left * (REGION_SHARE if columns is None
                                                                         else COLUMN_REGION_SHARE))
         members = int((self.eligibility.starts()[1:] - self.eligibility.starts()[:-1])[incumbent >= 0].sum())
@@ -182,7 +171,7 @@ class Search:
             incumbent, proven, whole_bound = self.whole_set(incumbent, spent + left - keep_back)
             if proven:
                 return incumbent, True, 0.0
-        same_set = np.array_equal(incumbent >= 0, housed)
+        same_set = lp is not None and np.array_equal(incumbent >= 0, self.set_of(lp))
         bound = self.set_bound(incumbent, lp if same_set else None, columns)
         if whole_bound is not None:
             bound = min(bound, whole_bound)
@@ -191,16 +180,47 @@ class Search:
             return incumbent, True, 0.0
         return incumbent, False, (bound - fit) / max(1, abs(bound))
 
+    def place_by_lp(self, incumbent: np.ndarray, spent: float, left: float):
+        """An allocation that follows the LP, made stable: (allocation, lp, columns, wish).
+
+        Placing people as the LP has them often frees room, and the repair then houses more (a
+        better set); the LP is then solved again for the new set (by columns: going on from the
+        same model) and followed again."""
+        lp, columns, wish, better = self.follow_lp(incumbent, spent, left)
+        if better is not None:
+            incumbent = self.settled(better)
+        if np.array_equal(incumbent >= 0, self.set_of(columns if lp is None else lp)):
+            return incumbent, lp, columns, wish
+        if columns is not None:
+            columns = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
+                                              spent + left * COLUMN_AGAIN_SHARE, earlier=columns)
+            better = round_by_columns(self.eligibility, self.side, incumbent, columns, self.budget,
+                                      min(ROUND_LIMIT, self.budget.left()))
+            wish = self.lp_wish(columns)
+        else:
+            again = self.lp(incumbent >= 0, spent + left * LP_AGAIN_SHARE)
+            if again is None:
+                return incumbent, lp, columns, wish
+            lp, wish = again, self.lp_wish(again)
+            better = round_by_columns(self.eligibility, self.side, incumbent, lp, self.budget,
+                                      min(SMALL_ROUND_LIMIT, self.budget.left()))
+        if better is not None:
+            incumbent = self.settled(better)
+        return incumbent, lp, columns, wish
+
+    def set_of(self, lp: FitLP | ColumnLP) -> np.ndarray:
+        """The housed set an LP is for."""
+        housed = np.zeros(self.applicants, dtype=bool)
+        housed[self.eligibility.pairs.applicant[lp.pairs]] = True
+        return housed
+
     def follow_lp(self, incumbent: np.ndarray, spent: float, left: float):
         """The fit LP of the housed set (whole, or by columns when too large), the pair each person
         gets most of in it, and an allocation that follows it (or None): (lp, columns, wish, better)."""
         lp = self.lp(incumbent >= 0, spent + left * LP_SHARE)
         if lp is not None:
-            better = fix_and_solve(self.eligibility, self.side, incumbent, lp, self.budget,
-                                   min(FIX_LIMIT, self.budget.left()))
-            if better is None:  # nothing in fix and solve's time: CP-SAT on the pairs the LP uses
-                better = round_by_columns(self.eligibility, self.side, incumbent, lp, self.budget,
-                                          min(ROUND_LIMIT, self.budget.left()))
+            better = round_by_columns(self.eligibility, self.side, incumbent, lp, self.budget,
+                                      min(SMALL_ROUND_LIMIT, self.budget.left()))
             return lp, None, self.lp_wish(lp), better
         columns = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
                                           spent + left * COLUMN_SHARE)
