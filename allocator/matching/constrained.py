@@ -68,6 +68,7 @@ class ConstrainedOutcome:
     priority: PriorityProof
     fit_proven: bool
     gap: float
+    generated_lp: bool = False  # stage 2's LP was generated in HiGHS (its version then matters for a re-run)
 
 
 def feasible(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarray) -> bool:
@@ -106,6 +107,7 @@ class Search:
     def __init__(self, eligibility: Eligibility, side: SideConstraints, budget: WorkBudget):
         self.eligibility, self.side, self.budget = eligibility, side, budget
         self.applicants = len(eligibility.problem.applicants)
+        self.generated_lp = False
 
     def run(self, relaxed: np.ndarray) -> ConstrainedOutcome:
         self.budget.stage = "priority"
@@ -121,7 +123,7 @@ class Search:
             incumbent = self.settled(incumbent)
         self.budget.stage = "fit"
         incumbent, fit_proven, gap = self.best_fit(incumbent)
-        return ConstrainedOutcome(incumbent, proof, fit_proven, gap)
+        return ConstrainedOutcome(incumbent, proof, fit_proven, gap, self.generated_lp)
 
     # -- incumbents -------------------------------------------------------------------------
 
@@ -221,6 +223,7 @@ class Search:
             better = round_by_columns(self.eligibility, self.side, incumbent, lp, self.budget,
                                       min(SMALL_ROUND_LIMIT, self.budget.left()))
             return lp, None, self.lp_wish(lp), better
+        self.generated_lp = True
         columns = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
                                           spent + left * COLUMN_SHARE)
         return None, columns, self.lp_wish(columns), self.round_on_columns(incumbent, columns)
