@@ -53,7 +53,8 @@ def _groups(keys: np.ndarray):
 def lp_units(eligibility: Eligibility, housed: np.ndarray) -> float:
     """What building and solving the LP costs, in work units, from its nonzeros: linear while it
     is small, then growing faster (GLOP took 0.3–0.5 s for 100,000 nonzeros, 42–58 s for
-    790,000: the 5,000 × 2,000 rounds, where the Lagrangian bound, within 0.03 % of the LP, is used)."""
+    790,000: the 5,000 × 2,000 rounds, whose LP is generated column by column instead,
+    :mod:`allocator.matching.fit_columns`)."""
     nonzeros = int(housed[eligibility.pairs.applicant].sum()) * 3
     return nonzeros * LP_UNITS_PER_NONZERO * max(1.0, nonzeros / LP_LINEAR_NONZEROS)
 

@@ -3,8 +3,8 @@
 CP-SAT on the whole round finds good bounds but, on one worker, its search for better
 allocations depends a lot on luck (measured: 0.15–3 % from the bound for different seeds on
 the same 1,000 × 400 round). Large-neighbourhood search made deterministic: a region is a
-set of units grown from a seed unit along where its residents would rather be (their place
-in the priced assignment of :mod:`allocator.matching.fit_bound`, which counts the hours);
+set of units grown from a seed unit along where its residents would rather be (the pair the
+fit LP gives each of them most of, which counts the hours);
 everyone housed in the region is re-placed within it by CP-SAT, exactly, while everyone
 else stays. Seeds are taken in a fixed order, worst-fitting units first, round after round,
 until a round improves nothing or the budget ends.
@@ -28,8 +28,7 @@ def improve_fit(eligibility: Eligibility, side: SideConstraints, pair_of: np.nda
                 wish: np.ndarray, share: float = 1.0) -> np.ndarray:
     """Rounds over all seeds; a round that improves nothing moves on to larger regions.
 
-    ``wish``: per applicant, their pair in a good assignment that ignores some limits (the
-    priced assignment of :mod:`allocator.matching.fit_bound`); regions grow along it.
+    ``wish``: per applicant, the pair the fit LP gives them most of (or -1); regions grow along it.
     """
     pair_of = pair_of.copy()
     sizes = list(REGION_SIZES)
