@@ -135,6 +135,7 @@ def _social_worker(user: User, today: date) -> dict[str, Any]:
         "open_applications": {str(k): v for k, v in applications.items()},
         "missed_twice": [p for p in clients if p.id in missed],
         "stalled_referrals": stalled,
+        "stalled_after_days": rules.REFERRAL_NO_PROGRESS_LIMIT.days,
     }
 
 

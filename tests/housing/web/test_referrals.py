@@ -163,6 +163,11 @@ def test_a_referral_without_progress_for_30_days_is_flagged_on_the_workers_front
     db.session.commit()
     front = page(world.social_worker, "/", language="en")
     alert = front.select_one("#stalled-title").find_parent("section")
+    # The heading says the rule's limit (rules.REFERRAL_NO_PROGRESS_LIMIT), not a number of its own.
+    assert alert.select_one("h2").text == "Referrals with no progress in 30 days"
+    assert page(world.social_worker, "/", language="sv").select_one("#stalled-title").text == \
+        "Remisser utan framsteg på 30 dagar"
+    page(world.social_worker, "/", language="en")
     [item] = alert.select("li")
     assert item.find("a")["href"] == f"/service-path/{stalled.id}"
     assert item.find("a").text == f"{world.person.full_name}: Income support (Kela)"
