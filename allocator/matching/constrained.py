@@ -14,10 +14,12 @@ share of the run's deterministic budget (:mod:`allocator.matching.work_budget`):
    the result says up to which applicant the set is proven.
 2. **Fit** for that set: the LP relaxation, its bound and an allocation that follows it —
    whole with GLOP (:mod:`allocator.matching.fit_lp`) or, on rounds too large for that, by
-   column generation in HiGHS (:mod:`allocator.matching.fit_columns`), and CP-SAT on the pairs
-   the LP uses (:func:`allocator.matching.fit_columns.round_by_columns`); regions re-solved exactly along where the LP
-   places people (:mod:`allocator.matching.regions`), and on rounds small enough CP-SAT on
-   the whole set for a tighter bound. The gap is reported against the smallest bound.
+   column generation in HiGHS (:mod:`allocator.matching.fit_columns`), and CP-SAT on the
+   pairs the LP uses (:func:`allocator.matching.fit_columns.round_by_columns`); regions
+   re-solved exactly along where the LP places people (:mod:`allocator.matching.regions`); on
+   rounds small enough CP-SAT on the whole set for a tighter bound; last, exchanges that
+   cannot break a unit's hours (:mod:`allocator.matching.exchanges`). The gap is reported
+   against the smallest bound.
 
 The incumbent is kept stable (see :mod:`allocator.matching.greedy`) and never worse by
 priority than greedy, so FORMATS' promises for a ``FEASIBLE`` result hold wherever the
@@ -56,9 +58,9 @@ LP_SHARE = 0.3  # of what is left for stage 2: the fit LP whole only if it costs
 COLUMN_SHARE = 0.5  # of what is left for stage 2, for generating the LP's columns when it is too large for GLOP
 COLUMN_AGAIN_SHARE = 0.95  # ... and again, if placing people as the LP has them let the repair house more
 COLUMN_REGIONS_FROM = 2.0  # units left at least for regions at national size (each pass repairs 640,000 pairs)
-SMALL_ROUND_LIMIT = 1.0  # ... the same for a whole LP (small rounds)
 LP_AGAIN_SHARE = 0.6  # of what is left for stage 2: the whole LP again, if the set grew
 ROUND_LIMIT = 2.0  # CP-SAT deterministic time for the allocation on the LP's columns (fit_columns)
+SMALL_ROUND_LIMIT = 1.0  # ... the same for a whole LP (small rounds)
 REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop
 WHOLE_SET_VARIABLES = 40_000  # CP-SAT on the whole housed set only up to this many pair variables
 
@@ -154,8 +156,8 @@ class Search:
         it); then regions re-solved exactly raise the fit
         (:mod:`allocator.matching.regions`) — moving people can free a unit's hours so that
         someone left out now fits, and the repair then houses them (a better set) before the
-        regions go on; last, on rounds small enough, CP-SAT on the whole set for a tighter
-        bound (and maybe a better allocation, taken only if it leaves the set stable).
+        regions go on; on rounds small enough, CP-SAT on the whole set for a tighter bound (and
+        maybe a better allocation, taken only if it leaves the set stable); last, exchanges.
         """
         relaxed = flow_pair_of(self.eligibility, incumbent >= 0, budget=self.budget)
         if feasible(self.eligibility, self.side, relaxed) and not self.unstable(relaxed):
@@ -274,7 +276,7 @@ class Search:
         housed = incumbent >= 0
         bound = self.total_fit(flow_pair_of(self.eligibility, housed, budget=self.budget))
         if columns is not None and columns.prices is not None:
-            if np.array_equal(housed, columns.housed(self.eligibility)):
+            if np.array_equal(housed, self.set_of(columns)):
                 return min(bound, columns.bound)
             bound = min(bound, bound_for_set(self.eligibility, self.side, housed, columns, self.budget))
             if self.budget.left() > 0:  # the same LP, for the set as it is now: a few warm re-solves

@@ -35,10 +35,12 @@ def exchange(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarra
     allowed = (pair_of[owner] >= 0) & (side.need[owner] <= _room(eligibility, side, pair_of)[place])
     home = np.full(applicants, -1, dtype=np.int64)
     home[housed] = eligibility.unit[pair_of[housed]]
+    starts = eligibility.starts()
     for i, j, _ in side.meetings:
         for mover, partner in ((i, j), (j, i)):
             if home[partner] >= 0:
-                allowed[(owner == mover) & (eligibility.unit == home[partner])] = False
+                mine = slice(starts[mover], starts[mover + 1])
+                allowed[mine] &= eligibility.unit[mine] != home[partner]
     pairs = np.flatnonzero(allowed)
     budget.charge(len(pairs) * FLOW_UNITS_PER_ARC)
     flows = solve_arcs(build_arcs(applicants, len(eligibility.problem.places), owner[pairs], place[pairs],

@@ -8,7 +8,7 @@ feasible), and after each solve the LP's prices (its dual values) say which left
 would raise the objective (a positive *reduced cost*): the best few of those per applicant
 are added and HiGHS solves again from its last basis. When no pair has a positive reduced
 cost, the LP over the generated columns is the LP over all of them (measured on 5,000 × 2,000
-seed 3: 8 solves, 26,000 columns, 2.6–3 s, the same value as the whole LP).
+seed 3: 8 solves, 26,000 columns, 2.6–3.6 s, the same value as the whole LP).
 
 The bound does not depend on that end being reached. For any prices of places, hours and
 not-with rows (≥ 0), weak duality bounds total fit by the priced limits plus, per person,
@@ -18,10 +18,11 @@ budget stops the generation, equal to the LP's value once no column is missing, 
 for another housed set too (:func:`bound_for_set`).
 
 The allocation (:func:`round_by_columns`): CP-SAT over the housed set with only the pairs the
-LP uses, plus each person's pair in the incumbent (the hint, so there is always an
-allocation), maximising fit: a small model (about two pairs a person). Measured on the same
-round: from 4.2 % below the LP to 1.2 % after 2 deterministic seconds; its optimum was 1.0 %
-below (CP-SAT with one worker could not improve on that when given more pairs to choose from).
+LP uses, plus each person's pair in the incumbent (so there is always an allocation),
+maximising fit, hinted with a greedy rounding of the LP; then the same with, for the people
+the LP splits, every pair as good at the LP's prices. Measured on seed 3: from 4.2 % below the
+LP to about 1 %; on seed 2, CP-SAT's bound on the wider model was 0.97 % below the LP, so this
+placing alone cannot get closer there.
 """
 
 from __future__ import annotations
@@ -57,12 +58,6 @@ class ColumnLP:
     reduced: np.ndarray  # each of them: reduced cost at the last prices (how much fit it would add)
     prices: tuple | None  # the rows' prices that gave ``bound`` (person, place, hours, count, not-with)
     model: _HighsLP | None = None  # the LP itself, to go on from for another set
-
-    def housed(self, eligibility: Eligibility) -> np.ndarray:
-        """The housed set the LP is for."""
-        housed = np.zeros(len(eligibility.problem.applicants), dtype=bool)
-        housed[eligibility.pairs.applicant[self.pairs]] = True
-        return housed
 
 
 class _Rows:
@@ -101,20 +96,13 @@ class _Rows:
 
 
 def _resident_caps(eligibility: Eligibility, side: SideConstraints) -> np.ndarray:
-    """Per unit whose hours bind: as many residents as the smallest needs of its candidates fit
-    in the hours, where that is fewer than its places (as in fit_lp; valid for every set)."""
-    units = len(side.capacity)
-    cap = np.full(units, np.inf)
-    keys = np.unique(eligibility.unit * len(side.need) + eligibility.pairs.applicant)
-    unit, applicant = np.divmod(keys, len(side.need))
-    places_of = np.bincount(eligibility.columns.place_unit, minlength=units)
-    order = np.lexsort((side.need[applicant], unit))
-    unit, need = unit[order], side.need[applicant[order]]
-    starts = np.searchsorted(unit, np.arange(units + 1))
-    for u in side.hours.tolist():
-        fitting = int(np.searchsorted(np.cumsum(need[starts[u]:starts[u + 1]]), side.capacity[u], side="right"))
-        if fitting < places_of[u]:
-            cap[u] = float(fitting)
+    """Per unit whose hours bind, :meth:`SideConstraints.resident_limit` where it is below the
+    unit's places (valid for every housed set); no row elsewhere (inf)."""
+    limit = side.resident_limit(eligibility).astype(np.float64)
+    places = np.bincount(eligibility.columns.place_unit, minlength=len(side.capacity))
+    cap = np.full(len(side.capacity), np.inf)
+    tighter = side.hours[limit[side.hours] < places[side.hours]]
+    cap[tighter] = limit[tighter]
     return cap
 
 
@@ -157,7 +145,7 @@ def solve_fit_lp_by_columns(eligibility: Eligibility, side: SideConstraints, inc
 
 class _HighsLP:
     """The restricted LP in HiGHS (simplex, one thread), which re-solves from its last basis
-    when columns are added or people come and go: 2.4 s for the whole generation on
+    when columns are added or people come and go: 2.6–3.6 s for the whole generation on
     5,000 × 2,000 seed 3, where GLOP through ``pywraplp`` started afresh each time and took 8 s."""
 
     def __init__(self, rows: _Rows, places: int, budget: WorkBudget):
@@ -324,7 +312,7 @@ def round_by_columns(eligibility: Eligibility, side: SideConstraints, incumbent:
     hint); then, for the people the LP splits, also on every pair as good at the LP's prices
     (reduced cost 0: the LP's other optima), hinted with the first answer. None if that is no
     better than ``incumbent``. ``lp``: a :class:`ColumnLP`, or a whole LP
-    (:class:`~allocator.matching.fit_lp.FitLP`: no prices, so the first step only).
+    (:class:`~allocator.matching.fit_lp.FitLP`, with GLOP's reduced costs).
 
     Two steps because CP-SAT with one worker, given the wider choice from the incumbent at once,
     sometimes stays at the hint for seconds (5,000 × 2,000 seed 2: 4.7 % below the LP after 2
@@ -334,15 +322,12 @@ def round_by_columns(eligibility: Eligibility, side: SideConstraints, incumbent:
     allowed = np.zeros(len(eligibility.pairs), dtype=bool)
     allowed[lp.pairs[used]] = True
     allowed[incumbent[housed]] = True
-    reduced = getattr(lp, "reduced", None)
+    owner = eligibility.pairs.applicant[lp.pairs]
+    split = np.unique(owner[used & (lp.values < 1 - USED)])
+    wider = allowed.copy()
+    wider[lp.pairs[(lp.reduced > -TIED) & np.isin(owner, split)]] = True
     best = incumbent
-    steps = [allowed]
-    if reduced is not None:
-        owner = eligibility.pairs.applicant[lp.pairs]
-        split = np.unique(owner[used & (lp.values < 1 - USED)])
-        wider = allowed.copy()
-        wider[lp.pairs[(reduced > -TIED) & np.isin(owner, split)]] = True
-        steps.append(wider)
+    steps = [allowed, wider]
     members = np.flatnonzero(housed).tolist()
     hint = _lp_hint(eligibility, side, incumbent, lp.pairs[used], lp.values[used])
     for allowed in steps:

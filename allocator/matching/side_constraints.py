@@ -31,13 +31,17 @@ class SideConstraints:
     def resident_limit(self, eligibility: Eligibility) -> np.ndarray:
         """Most residents each unit can take: its places, and for a unit whose hours bind, as
         many of its candidates as fit in the hours when the smallest needs come first."""
-        place_unit = eligibility.columns.place_unit
-        limit = np.bincount(place_unit, minlength=len(self.capacity)).astype(np.int64)
-        for unit in self.hours.tolist():
-            candidates = np.unique(eligibility.pairs.applicant[eligibility.unit == unit])
-            needs = np.sort(self.need[candidates])
-            fitting = int(np.searchsorted(np.cumsum(needs), self.capacity[unit], side="right"))
-            limit[unit] = min(limit[unit], fitting)
+        units = len(self.capacity)
+        limit = np.bincount(eligibility.columns.place_unit, minlength=units).astype(np.int64)
+        # Distinct (unit, candidate) pairs, smallest need first within each unit.
+        keys = np.unique(eligibility.unit * len(self.need) + eligibility.pairs.applicant)
+        unit, applicant = np.divmod(keys, len(self.need))
+        order = np.lexsort((self.need[applicant], unit))
+        unit, need = unit[order], self.need[applicant[order]]
+        starts = np.searchsorted(unit, np.arange(units + 1))
+        for u in self.hours.tolist():
+            fitting = int(np.searchsorted(np.cumsum(need[starts[u]:starts[u + 1]]), self.capacity[u], side="right"))
+            limit[u] = min(limit[u], fitting)
         return limit
 
     def partners(self) -> dict[int, dict[int, set[int]]]:

@@ -96,7 +96,7 @@ def test_going_on_from_another_sets_lp_gives_that_sets_lp() -> None:
     again = solve_fit_lp_by_columns(eligibility, side, smaller, WorkBudget(10.0), until=10.0, earlier=first)
     fresh = solve_fit_lp(eligibility, side, smaller >= 0, WorkBudget(10.0))
     assert again.complete and again.bound == fresh.bound
-    assert np.array_equal(again.housed(eligibility), smaller >= 0)
+    assert np.array_equal(np.isin(np.arange(len(smaller)), eligibility.pairs.applicant[again.pairs]), smaller >= 0)
 
 
 def test_the_national_path_end_to_end_on_a_small_round(monkeypatch) -> None:
