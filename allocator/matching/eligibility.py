@@ -8,6 +8,7 @@ another are kept as *near misses*: they explain why someone has no eligible plac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -52,6 +53,13 @@ class Eligibility:
 
     def starts(self) -> np.ndarray:
         return self.pairs.starts(len(self.problem.applicants))
+
+    @cached_property
+    def preference(self) -> np.ndarray:
+        """Pair indices grouped by applicant, each group by fit (highest first), then place id:
+        the order greedy and the stability repair try places in (sorted once: a sort of all
+        pairs took nine tenths of a repair's time on 5,000 × 2,000 rounds)."""
+        return np.lexsort((self.pairs.place, -self.fit, self.pairs.applicant))
 
 
 def within_reach(columns: Columns) -> PairSet:

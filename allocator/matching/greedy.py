@@ -18,12 +18,6 @@ from allocator.matching.occupancy import FREE, Occupancy
 from allocator.matching.side_constraints import SideConstraints
 
 
-def preference_order(eligibility: Eligibility) -> np.ndarray:
-    """Pair indices grouped by applicant, each group by fit (highest first), then place id."""
-    pairs = eligibility.pairs
-    return np.lexsort((pairs.place, -eligibility.fit, pairs.applicant))
-
-
 def greedy_allocation(eligibility: Eligibility, side: SideConstraints) -> np.ndarray:
     """``pair_of`` of the greedy allocation."""
     applicants = len(eligibility.problem.applicants)
@@ -35,7 +29,7 @@ def greedy_allocation(eligibility: Eligibility, side: SideConstraints) -> np.nda
 def fill_in_order(occupancy: Occupancy, applicants) -> None:
     """Each applicant not yet housed, in the given order, takes the best free place that fits."""
     eligibility = occupancy.eligibility
-    order, starts = preference_order(eligibility), eligibility.starts()
+    order, starts = eligibility.preference, eligibility.starts()
     place = eligibility.pairs.place
     for applicant in applicants:
         if occupancy.pair_of[applicant] != FREE or starts[applicant] == starts[applicant + 1]:
@@ -50,7 +44,7 @@ def fill_in_order(occupancy: Occupancy, applicants) -> None:
 def stabilise(occupancy: Occupancy) -> bool:
     """Apply improving moves until none is left (see module docstring); True if anything changed."""
     eligibility = occupancy.eligibility
-    order, starts = preference_order(eligibility), eligibility.starts()
+    order, starts = eligibility.preference, eligibility.starts()
     place = eligibility.pairs.place
     changed = True
     any_change = False
