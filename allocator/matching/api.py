@@ -106,8 +106,8 @@ def _solver_text(tools: str, limit: float, budget: WorkBudget, outcome, applican
         if "fit" in budget.cut:
             stage2 += " when the budget ended" if budget.cut["fit"] == "budget" else " when the clock ran out"
     clock = ("; the clock's safety net stopped a stage, so a re-run may differ" if budget.clock_decided else "")
-    if outcome.generated_lp:
-        tools += f", HiGHS {_highs_version()} for the generated fit LP"
+    if outcome.highs_for:
+        tools += f", HiGHS {_highs_version()} for {' and '.join(outcome.highs_for)}"
     return (f"cp-sat ({tools}; 1 worker, seed {SEED}) with min-cost flows, lexicographic priority then fit; "
             f"time limit {limit:g} s = budget {budget.units:.2f} work units ({budget.spent:.2f} used); "
             f"{stage1}; {stage2}{clock}")

@@ -79,7 +79,7 @@ class ConstrainedOutcome:
     priority: PriorityProof
     fit_proven: bool
     gap: float
-    generated_lp: bool = False  # stage 2's LP was generated in HiGHS (its version then matters for a re-run)
+    highs_for: tuple[str, ...] = ()  # what HiGHS solved (its version then matters for a re-run)
 
 
 def feasible(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarray) -> bool:
@@ -118,7 +118,7 @@ class Search:
     def __init__(self, eligibility: Eligibility, side: SideConstraints, budget: WorkBudget):
         self.eligibility, self.side, self.budget = eligibility, side, budget
         self.applicants = len(eligibility.problem.applicants)
-        self.generated_lp = False
+        self.highs_for: list[str] = []
 
     def run(self, relaxed: np.ndarray) -> ConstrainedOutcome:
         self.budget.stage = "priority"
@@ -135,7 +135,7 @@ class Search:
             incumbent = self.settled(incumbent)
         self.budget.stage = "fit"
         incumbent, fit_proven, gap = self.best_fit(incumbent)
-        return ConstrainedOutcome(incumbent, proof, fit_proven, gap, self.generated_lp)
+        return ConstrainedOutcome(incumbent, proof, fit_proven, gap, tuple(self.highs_for))
 
     # -- incumbents -------------------------------------------------------------------------
 
@@ -231,7 +231,7 @@ class Search:
             # have no share in it, keep the unit the repair gave them), while the budget lasts.
             if np.array_equal(incumbent >= 0, self.set_of(latest)) or self.budget.left() <= 0:
                 break
-            rooms = round_by_rooms(self.eligibility, self.side, incumbent, latest.pairs, latest.values, self.budget)
+            rooms = self.rooms(incumbent, latest)
             if rooms is None or self.total_fit(rooms) <= self.total_fit(incumbent):
                 break
             settled = self.settled(rooms)
@@ -253,7 +253,7 @@ class Search:
         lp = self.lp(incumbent >= 0, spent + left * LP_SHARE)
         if lp is not None:
             return lp, None, self.lp_wish(lp), self.round_lp(incumbent, lp, SMALL_ROUND_LIMIT)
-        self.generated_lp = True
+        self.uses_highs("the generated fit LP")
         columns = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
                                           spent + left * COLUMN_SHARE)
         return None, columns, self.lp_wish(columns), self.round_lp(incumbent, columns, ROUND_LIMIT, generated=True)
@@ -268,7 +268,7 @@ class Search:
         with twice the time again while it finds nothing better and the budget allows): after
         the rooms it added 0–0.1 % of fit there for 0.3–1.7 units, which the LP for the set
         the repair grows next needs more."""
-        rooms = round_by_rooms(self.eligibility, self.side, incumbent, lp.pairs, lp.values, self.budget)
+        rooms = self.rooms(incumbent, lp)
         start = incumbent
         if rooms is not None and self.total_fit(rooms) > self.total_fit(incumbent):
             start = rooms
@@ -281,6 +281,15 @@ class Search:
                 break
             limit *= 2
         return start if better is None and start is not incumbent else better
+
+    def rooms(self, incumbent: np.ndarray, lp: FitLP | ColumnLP) -> np.ndarray | None:
+        """:func:`round_by_rooms` of the housed set of ``incumbent`` along ``lp``."""
+        self.uses_highs("the admission to rooms")
+        return round_by_rooms(self.eligibility, self.side, incumbent, lp.pairs, lp.values, self.budget)
+
+    def uses_highs(self, what: str) -> None:
+        if what not in self.highs_for:
+            self.highs_for.append(what)
 
     def lp_affordable(self, housed: np.ndarray) -> bool:
         """Could stage 2 pay for the fit LP of a set like ``housed`` whole (else it generates columns)?"""

@@ -122,3 +122,9 @@ def test_rooms_are_the_same_every_time() -> None:
     first = round_by_rooms(eligibility, side, start, lp.pairs, lp.values, WorkBudget(10.0))
     again = round_by_rooms(eligibility, side, start, lp.pairs, lp.values, WorkBudget(10.0))
     assert first is not None and np.array_equal(first, again)
+
+
+def test_the_result_names_highs_when_the_rooms_ran() -> None:
+    """The admission is HiGHS's answer: its version matters for a re-run on appeal."""
+    solution = allocate(read_problem(generate_problem(400, 160, seed=5, side_constraints=True)), time_limit=10)
+    assert "HiGHS" in solution.solver and "for the admission to rooms" in solution.solver
