@@ -49,7 +49,8 @@ class _Keys:
     person in, and the unit of their place in the incumbent; per choice the fit it is worth (the
     average the LP gives them there, else their incumbent pair's) and the place their room would
     preferably be. (Adding the units of pairs as good at the LP's prices made the admission
-    worse on 5,000 × 2,000 rounds: a larger model that CP-SAT solved less well in its time.)"""
+    worse on 5,000 × 2,000 rounds when it was a CP-SAT model, which then solved a larger model
+    less well in its time; not tried with HiGHS.)"""
 
     def __init__(self, eligibility: Eligibility, incumbent: np.ndarray, pairs: np.ndarray, values: np.ndarray):
         housed = incumbent >= 0
@@ -63,8 +64,7 @@ class _Keys:
         units = len(eligibility.problem.units)
         self.keys, inverse = np.unique(owner[every] * units + eligibility.unit[every], return_inverse=True)
         self.person, self.unit = np.divmod(self.keys, units)
-        mass = np.bincount(inverse, weights=weight, minlength=len(self.keys))
-        self.mass = mass
+        self.mass = mass = np.bincount(inverse, weights=weight, minlength=len(self.keys))
         home_fit = np.zeros(len(self.keys))
         home_fit[inverse[len(lp_pairs):]] = fit[len(lp_pairs):]
         average = np.bincount(inverse, weights=weight * fit, minlength=len(self.keys)) / np.maximum(mass, USED)
@@ -84,6 +84,8 @@ def round_by_rooms(eligibility: Eligibility, side: SideConstraints, incumbent: n
     LP values ``values`` of ``pairs`` as the module docstring says (None if the admission finds
     no answer in its time, or not-with pairs still meet after :data:`ROUNDS` flows)."""
     housed = incumbent >= 0
+    if not housed.any():
+        return None
     budget.charge(len(eligibility.pairs) * 4 * SCAN_UNITS_PER_PAIR)
     keys = _Keys(eligibility, incumbent, pairs, values)
     chosen = _admit(eligibility, side, keys, budget)
@@ -117,7 +119,7 @@ def _admit(eligibility: Eligibility, side: SideConstraints, keys: _Keys, budget:
     same answer). Measured on 5,000 × 2,000 rounds: about 2,500–3,000 choices, solved at the
     root to within 0.1 % in 0.01–1.6 s; CP-SAT on one worker barely left its hint in 0.5
     deterministic seconds, and from an LP-greedy hint found no answer at all."""
-    from highspy._core import HighsVarType, ObjSense, _Highs
+    from highspy._core import HighsVarType, ObjSense, SolutionStatus, _Highs
 
     rows = _admission_rows(eligibility, side, keys)
     highs = _Highs()
@@ -136,12 +138,9 @@ def _admit(eligibility: Eligibility, side: SideConstraints, keys: _Keys, budget:
     highs.run()
     budget.charge(highs.getInfo().simplex_iteration_count * ADMIT_UNITS_PER_ITERATION)
     budget.exhausted()  # records a cut by the clock, if the safety net stopped HiGHS
-    if highs.getInfo().primal_solution_status != _FEASIBLE_POINT:
+    if highs.getInfo().primal_solution_status != int(SolutionStatus.kSolutionStatusFeasible):
         return None
     return np.flatnonzero(np.asarray(highs.getSolution().col_value) > 0.5)
-
-
-_FEASIBLE_POINT = 2  # HiGHS's solution status "feasible"
 
 
 def _admission_rows(eligibility: Eligibility, side: SideConstraints, keys: _Keys) -> _Rows:
