@@ -7,9 +7,10 @@ break a unit's hours, and the best such allocation of the housed set is one min-
 
 1. **Admission** (:func:`_admit`): each housed person is admitted to one unit, chosen among
    the units the LP places some of them in and the unit they live in in the incumbent, so that
-   every unit's places and hours (and not-with pairs) hold, with most fit (a person's fit in a
-   unit: the average the LP gives them there). A small MIP in HiGHS; the incumbent is one
-   answer, so there always is one.
+   every unit's places and hours, not-with pairs and Hall's condition on places that not everyone
+   is eligible for (:func:`_place_limits`) hold, with most fit (a person's fit in a unit: the
+   average the LP gives them there). A small MIP in HiGHS; the incumbent is one answer, so an
+   answer exists.
 2. **Rooms** (:func:`_rooms`): each admitted person's need becomes the room of a place of the
    unit that they are eligible for (the one the LP gives them most of, if free); the hours no one
    was admitted to are shared equally by the unit's other places.
@@ -32,6 +33,7 @@ import numpy as np
 
 from allocator.matching.eligibility import Eligibility
 from allocator.matching.flow import build_arcs, solve_arcs
+from allocator.matching.nearby import expand_ranges
 from allocator.matching.pair_model import SEED
 from allocator.matching.side_constraints import SideConstraints
 from allocator.matching.work_budget import FLOW_UNITS_PER_ARC, SCAN_UNITS_PER_PAIR, SOLVE_UNITS, WorkBudget
@@ -225,10 +227,7 @@ def _room_places(eligibility: Eligibility, keys: _Keys, chosen: np.ndarray) -> n
     the places of some unit cannot take everyone admitted to it."""
     starts = eligibility.starts()
     person, unit = keys.person[chosen], keys.unit[chosen]
-    first, last = starts[person], starts[person + 1]
-    owner = np.repeat(np.arange(len(chosen)), last - first)
-    pairs = np.concatenate([np.arange(a, b) for a, b in zip(first.tolist(), last.tolist(), strict=True)]
-                           or [np.zeros(0, np.int64)]).astype(np.int64)
+    owner, pairs = expand_ranges(starts[person], starts[person + 1])
     inside = eligibility.unit[pairs] == unit[owner]
     owner, pairs = owner[inside], pairs[inside]
     place = eligibility.pairs.place[pairs]
