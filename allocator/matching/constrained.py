@@ -206,7 +206,8 @@ class Search:
 
         Placing people as the LP has them often frees room, and the repair then houses more (a
         better set); the LP is then solved again for the new set (by columns: going on from the
-        same model) and followed again."""
+        same model) and followed again. Should the repair change the set again, that LP's rooms
+        again (:data:`RESETTLE_ROUNDS` times at most, while the budget lasts)."""
         lp, columns, wish, better = self.follow_lp(incumbent, spent, left)
         if better is not None:
             incumbent = self.settled(better)
@@ -374,4 +375,4 @@ class Search:
                            + len(self.eligibility.pairs) * REPAIR_UNITS_PER_PAIR)
 
     def total_fit(self, pair_of: np.ndarray) -> int:
-        return int(self.eligibility.fit[pair_of[pair_of >= 0]].sum())
+        return self.eligibility.total_fit(pair_of)

@@ -54,6 +54,10 @@ class Eligibility:
     def starts(self) -> np.ndarray:
         return self.pairs.starts(len(self.problem.applicants))
 
+    def total_fit(self, pair_of: np.ndarray) -> int:
+        """Total fit of an allocation (``pair_of``: per applicant their pair, or -1)."""
+        return int(self.fit[pair_of[pair_of >= 0]].sum())
+
     @cached_property
     def preference(self) -> np.ndarray:
         """Pair indices grouped by applicant, each group by fit (highest first), then place id:

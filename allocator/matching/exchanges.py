@@ -50,8 +50,7 @@ def exchange(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarra
     moved[owner[chosen]] = chosen
     if len(chosen) != len(housed) or _partners_meet(eligibility, side, moved):
         return pair_of
-    fit = eligibility.fit
-    return moved if int(fit[chosen].sum()) > int(fit[pair_of[housed]].sum()) else pair_of
+    return moved if eligibility.total_fit(moved) > eligibility.total_fit(pair_of) else pair_of
 
 
 def _room(eligibility: Eligibility, side: SideConstraints, pair_of: np.ndarray) -> np.ndarray:

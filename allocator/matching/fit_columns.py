@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
+from allocator.matching.highs import quiet_highs
 from allocator.matching.pair_model import PairModel
 from allocator.matching.side_constraints import SideConstraints
 from allocator.matching.work_budget import SCAN_UNITS_PER_PAIR, WorkBudget
@@ -44,7 +45,6 @@ ROUNDS = 30  # of generation at most
 PRICED_IN = 1e-6  # a reduced cost above this is a column worth adding
 USED = 1e-6  # an LP value above this is a pair the LP uses
 TIED = 1e-6  # a reduced cost above minus this is a pair as good as those the LP uses
-SEED_FOR_HIGHS = 20261201
 COLUMN_UNITS = 5e-6  # adding one column (its entries built in Python)
 RESOLVE_UNITS_PER_COLUMN = 1.2e-5  # one warm re-solve, per column the LP holds
 BOUND_SLACK = 1e-6  # relative, added to the bound for floating point before rounding down
@@ -150,16 +150,8 @@ class _HighsLP:
     5,000 × 2,000 seed 3, where GLOP through ``pywraplp`` started afresh each time and took 8 s."""
 
     def __init__(self, rows: _Rows, places: int, budget: WorkBudget):
-        # ``_Highs`` is the solver without highspy's Python wrapper, which prints a banner on
-        # standard output when it is created (and ``python -m allocator solve`` writes its JSON there).
-        from highspy._core import _Highs
-
         self.rows, self.budget = rows, budget
-        self.highs = _Highs()
-        for option, value in (("output_flag", False), ("threads", 1), ("presolve", "off"),
-                              ("random_seed", SEED_FOR_HIGHS)):
-            self.highs.setOptionValue(option, value)
-        self.highs.changeObjectiveSense(_maximize())
+        self.highs = quiet_highs(presolve="off")
         units = len(rows.hours_cap)
         self.places = np.unique(rows.place)
         self.row_of_place = _numbered(self.places, places, 0)
@@ -254,12 +246,6 @@ def _numbered(keys: np.ndarray, size: int, first: int) -> np.ndarray:
     return numbers
 
 
-def _maximize():
-    from highspy._core import ObjSense
-
-    return ObjSense.kMaximize
-
-
 def _optimal():
     from highspy._core import HighsModelStatus
 
@@ -339,7 +325,7 @@ def round_by_columns(eligibility: Eligibility, side: SideConstraints, incumbent:
         model.hint(hint if best is incumbent else best)
         status, solved = model.solve(budget, max(0.0, deterministic / len(steps) - model.charge()))
         if status in ("OPTIMAL", "FEASIBLE") and \
-                int(eligibility.fit[solved[housed]].sum()) > int(eligibility.fit[best[housed]].sum()):
+                eligibility.total_fit(solved) > eligibility.total_fit(best):
             best = solved
     return None if best is incumbent else best
 

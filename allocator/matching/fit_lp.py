@@ -9,7 +9,8 @@ is integral), and with the not-with rows a little tighter, but GLOP gets there i
 where subgradient steps creep towards it. Measured on a 1,000 × 400 round (33,655 pairs,
 11,000 in the housed set's LP): 0.3 s, 0.02–0.15 % below the Lagrangian bound after 40 steps.
 
-The LP's solution is also nearly integral: most applicants sit wholly on one place, and
+The LP's solution is also nearly integral: most applicants sit wholly on one place. It is
+rounded through rooms (:mod:`allocator.matching.room_rounding`), and then
 :func:`allocator.matching.fit_columns.round_by_columns` places the set on the pairs it uses (its
 values and reduced costs are kept for that). *Fix and solve* (the LP's whole pairs kept, CP-SAT
 on the rest of the units they touch) was used before it; on 1,000 × 400 seeds 1, 5, 9 and 10 it
@@ -42,7 +43,8 @@ class FitLP:
     reduced: np.ndarray | None = None  # each pair's reduced cost (how much fit it would add; 0: as good)
 
 
-def _groups(keys: np.ndarray):
+def grouped(keys: np.ndarray):
+    """(key, indices with that key) for each distinct key, in key order (rows of a model)."""
     if len(keys) == 0:
         return iter(())
     order = np.argsort(keys, kind="stable")
@@ -79,14 +81,14 @@ def solve_fit_lp(eligibility: Eligibility, side: SideConstraints, housed: np.nda
         for t, k in enumerate(members):
             constraint.SetCoefficient(x[k], 1.0 if coefficients is None else float(coefficients[t]))
 
-    for _, members in _groups(applicant):
+    for _, members in grouped(applicant):
         row(1.0, 1.0, members.tolist())
-    for _, members in _groups(eligibility.pairs.place[pairs]):
+    for _, members in grouped(eligibility.pairs.place[pairs]):
         if len(members) > 1:
             row(0.0, 1.0, members.tolist())
     binding = set(side.hours.tolist())
     places_of = np.bincount(eligibility.columns.place_unit, minlength=len(side.capacity))
-    for u, members in _groups(unit):
+    for u, members in grouped(unit):
         need = side.need[applicant[members]]
         if u in binding and int(need.sum()) > side.capacity[u]:
             row(0.0, float(side.capacity[u]), members.tolist(), need.tolist())

@@ -31,7 +31,7 @@ def objective(eligibility: Eligibility, pair_of: np.ndarray) -> dict[str, Any]:
     housed = pair_of >= 0
     bands = np.bincount(eligibility.columns.band[housed], minlength=4)
     return {"housed_by_band": {str(band): int(bands[band]) for band in (1, 2, 3)},
-            "fit": int(eligibility.fit[pair_of[housed]].sum())}
+            "fit": eligibility.total_fit(pair_of)}
 
 
 def result_document(eligibility: Eligibility, pair_of: np.ndarray, explanations: list[Explanation], *,

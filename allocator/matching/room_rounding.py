@@ -32,9 +32,10 @@ from __future__ import annotations
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
+from allocator.matching.fit_lp import grouped
 from allocator.matching.flow import build_arcs, solve_arcs
+from allocator.matching.highs import quiet_highs
 from allocator.matching.nearby import expand_ranges
-from allocator.matching.pair_model import SEED
 from allocator.matching.side_constraints import SideConstraints
 from allocator.matching.work_budget import FLOW_UNITS_PER_ARC, SCAN_UNITS_PER_PAIR, SOLVE_UNITS, WorkBudget
 
@@ -121,15 +122,10 @@ def _admit(eligibility: Eligibility, side: SideConstraints, keys: _Keys, budget:
     same answer). Measured on 5,000 × 2,000 rounds: about 2,500–3,000 choices, solved at the
     root to within 0.1 % in 0.01–1.6 s; CP-SAT on one worker barely left its hint in 0.5
     deterministic seconds, and from an LP-greedy hint found no answer at all."""
-    from highspy._core import HighsVarType, ObjSense, SolutionStatus, _Highs
+    from highspy._core import HighsVarType, SolutionStatus
 
     rows = _admission_rows(eligibility, side, keys)
-    highs = _Highs()
-    for option, value in (("output_flag", False), ("threads", 1), ("random_seed", SEED),
-                          ("mip_rel_gap", ADMIT_GAP), ("mip_max_nodes", ADMIT_NODES),
-                          ("time_limit", budget.solver_seconds())):
-        highs.setOptionValue(option, value)
-    highs.changeObjectiveSense(ObjSense.kMaximize)
+    highs = quiet_highs(mip_rel_gap=ADMIT_GAP, mip_max_nodes=ADMIT_NODES, time_limit=budget.solver_seconds())
     count = len(keys.keys)
     highs.addVars(count, np.zeros(count), np.ones(count))
     every = np.arange(count, dtype=np.int32)
@@ -145,14 +141,14 @@ def _admit(eligibility: Eligibility, side: SideConstraints, keys: _Keys, budget:
     return np.flatnonzero(np.asarray(highs.getSolution().col_value) > 0.5)
 
 
-def _admission_rows(eligibility: Eligibility, side: SideConstraints, keys: _Keys) -> _Rows:
+def _admission_rows(eligibility: Eligibility, side: SideConstraints, keys: _Keys) -> _MipRows:
     """One choice per person; per unit its places and hours; the place limits; not-with pairs."""
-    rows = _Rows()
-    for group in _groups(keys.person):
+    rows = _MipRows()
+    for _, group in grouped(keys.person):
         rows.add(group, np.ones(len(group)), 1.0, 1.0)
     places = np.bincount(eligibility.columns.place_unit, minlength=len(side.capacity))
     binding = set(side.hours.tolist())
-    for group in _groups(keys.unit):
+    for _, group in grouped(keys.unit):
         unit = int(keys.unit[group[0]])
         if len(group) > places[unit]:
             rows.add(group, np.ones(len(group)), -np.inf, float(places[unit]))
@@ -168,7 +164,7 @@ def _admission_rows(eligibility: Eligibility, side: SideConstraints, keys: _Keys
     return rows
 
 
-class _Rows:
+class _MipRows:
     """A MIP's rows, gathered and then passed to HiGHS at once (row-wise)."""
 
     def __init__(self):
@@ -206,19 +202,13 @@ def _place_limits(eligibility: Eligibility, keys: _Keys) -> list[tuple[list[int]
         mine = np.arange(starts[person], starts[person + 1])
         eligible[k] = frozenset(eligibility.pairs.place[mine[eligibility.unit[mine] == unit]].tolist())
     limits = []
-    for group in _groups(keys.unit):
+    for _, group in grouped(keys.unit):
         kinds = {eligible[k] for k in group.tolist()}
         for kind in kinds:
             members = [k for k in group.tolist() if eligible[k] <= kind]
             if len(members) > len(kind):
                 limits.append((members, len(kind)))
     return limits
-
-
-def _groups(labels: np.ndarray) -> list[np.ndarray]:
-    """Indices grouped by equal label, in label order."""
-    order = np.argsort(labels, kind="stable")
-    return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1) if len(order) else []
 
 
 def _room_places(eligibility: Eligibility, keys: _Keys, chosen: np.ndarray) -> np.ndarray | None:

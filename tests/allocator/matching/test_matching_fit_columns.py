@@ -11,25 +11,15 @@ from allocator.matching.constrained import feasible
 from allocator.matching.fit_columns import bound_for_set, round_by_columns, solve_fit_lp_by_columns
 from allocator.matching.fit_lp import solve_fit_lp
 from allocator.matching.generate import generate_problem
-from allocator.matching.greedy import greedy_allocation
 from allocator.matching.reader import read_problem
 from allocator.matching.work_budget import WorkBudget
 from tests.allocator.matching import brute
+from tests.allocator.matching.rounds import generated_start
 from tests.allocator.matching.tiny import problems
 
 
-def _fit(eligibility, pair_of: np.ndarray) -> int:
-    return int(eligibility.fit[pair_of[pair_of >= 0]].sum())
-
-
-def _round(seed: int = 5):
-    solution = allocate(read_problem(generate_problem(400, 160, seed=seed, side_constraints=True)), time_limit=1)
-    start = greedy_allocation(solution.eligibility, solution.side)
-    return solution.eligibility, solution.side, start
-
-
 def test_generated_lp_reaches_the_whole_lp_and_its_bound() -> None:
-    eligibility, side, start = _round()
+    eligibility, side, start = generated_start()
     whole = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0))
     generated = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     assert generated.complete
@@ -38,7 +28,7 @@ def test_generated_lp_reaches_the_whole_lp_and_its_bound() -> None:
 
 
 def test_bound_holds_when_the_generation_is_stopped_early() -> None:
-    eligibility, side, start = _round()
+    eligibility, side, start = generated_start()
     whole = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0))
     stopped = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=0.0)
     assert not stopped.complete
@@ -60,7 +50,7 @@ def test_generated_bound_is_never_below_the_brute_force_optimum(problem: dict) -
 
 def test_bound_for_another_set_is_above_that_sets_lp() -> None:
     """Prices from one set's LP bound the fit of another set (the repair may change the set)."""
-    eligibility, side, start = _round()
+    eligibility, side, start = generated_start()
     lp = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     other = start >= 0
     other[np.flatnonzero(other)[::7]] = False
@@ -70,26 +60,26 @@ def test_bound_for_another_set_is_above_that_sets_lp() -> None:
 
 
 def test_rounding_places_exactly_the_same_set_within_the_limits() -> None:
-    eligibility, side, start = _round()
+    eligibility, side, start = generated_start()
     lp = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     better = round_by_columns(eligibility, side, start, lp, WorkBudget(10.0), 2.0)
     assert better is not None  # greedy leaves fit on the table on this round
     assert np.array_equal(better >= 0, start >= 0)
     assert len(set(eligibility.pairs.place[better[better >= 0]].tolist())) == int((better >= 0).sum())
     assert feasible(eligibility, side, better)
-    assert _fit(eligibility, start) < _fit(eligibility, better) <= lp.bound
+    assert eligibility.total_fit(start) < eligibility.total_fit(better) <= lp.bound
 
 
 def test_generation_prints_nothing_on_standard_output(capfd) -> None:
     """``python -m allocator solve`` writes its JSON on standard output: HiGHS must stay quiet."""
-    eligibility, side, start = _round(seed=2)
+    eligibility, side, start = generated_start(seed=2)
     solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     assert capfd.readouterr().out == ""
 
 
 def test_going_on_from_another_sets_lp_gives_that_sets_lp() -> None:
     """The repair changed the set: the same LP, with people held at 0 or given rows, is the new set's LP."""
-    eligibility, side, start = _round()
+    eligibility, side, start = generated_start()
     first = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     smaller = start.copy()
     smaller[np.flatnonzero(smaller >= 0)[::5]] = -1

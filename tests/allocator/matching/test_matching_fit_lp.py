@@ -17,10 +17,6 @@ from tests.allocator.matching import brute
 from tests.allocator.matching.tiny import problems
 
 
-def _fit(eligibility, pair_of: np.ndarray) -> int:
-    return int(eligibility.fit[pair_of[pair_of >= 0]].sum())
-
-
 @settings(max_examples=60, derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(problems(side_constraints=True))
@@ -35,10 +31,10 @@ def test_lp_bound_lies_between_the_fit_found_and_the_lagrangian_bound() -> None:
     """The LP is the Lagrangian's best possible bound, with not-with rows as well: never looser."""
     solution = allocate(read_problem(generate_problem(200, 80, seed=9, side_constraints=True)), time_limit=20)
     e, housed = solution.eligibility, solution.pair_of >= 0
-    fit = _fit(e, solution.pair_of)
+    fit = e.total_fit(solution.pair_of)
     lp = solve_fit_lp(e, solution.side, housed, WorkBudget(10.0))
     priced = fit_bound(e, solution.side, housed, fit, WorkBudget(10.0), 1.0)
-    assert fit <= lp.bound <= priced.bound <= _fit(e, flow_pair_of(e, housed))
+    assert fit <= lp.bound <= priced.bound <= e.total_fit(flow_pair_of(e, housed))
     assert np.all((lp.values >= -1e-9) & (lp.values <= 1 + 1e-9))
 
 

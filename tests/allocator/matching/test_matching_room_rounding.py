@@ -11,20 +11,11 @@ from allocator.matching.constrained import feasible
 from allocator.matching.fit_columns import solve_fit_lp_by_columns
 from allocator.matching.fit_lp import solve_fit_lp
 from allocator.matching.generate import generate_problem
-from allocator.matching.greedy import greedy_allocation
 from allocator.matching.reader import read_problem
 from allocator.matching.room_rounding import round_by_rooms
 from allocator.matching.work_budget import WorkBudget
+from tests.allocator.matching.rounds import generated_start, greedy_start
 from tests.allocator.matching.tiny import problems
-
-
-def _fit(eligibility, pair_of: np.ndarray) -> int:
-    return int(eligibility.fit[pair_of[pair_of >= 0]].sum())
-
-
-def _round(seed: int):
-    solution = allocate(read_problem(generate_problem(400, 160, seed=seed, side_constraints=True)), time_limit=1)
-    return solution.eligibility, solution.side, greedy_allocation(solution.eligibility, solution.side)
 
 
 def _distinct_places(eligibility, pair_of: np.ndarray) -> bool:
@@ -33,24 +24,24 @@ def _distinct_places(eligibility, pair_of: np.ndarray) -> bool:
 
 
 def test_rooms_place_greedys_set_within_the_limits_and_close_to_the_lp() -> None:
-    eligibility, side, start = _round(seed=5)
+    eligibility, side, start = generated_start(seed=5)
     lp = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0))
     rounded = round_by_rooms(eligibility, side, start, lp.pairs, lp.values, WorkBudget(10.0))
     assert rounded is not None
     assert np.array_equal(rounded >= 0, start >= 0)
     assert _distinct_places(eligibility, rounded) and feasible(eligibility, side, rounded)
     # Greedy is several per cent below the LP on this round; the rooms are within one.
-    assert (lp.bound - _fit(eligibility, start)) / lp.bound > 0.02
-    assert _fit(eligibility, rounded) >= lp.bound * 0.99
+    assert (lp.bound - eligibility.total_fit(start)) / lp.bound > 0.02
+    assert eligibility.total_fit(rounded) >= lp.bound * 0.99
 
 
 def test_rooms_follow_a_generated_lp_too() -> None:
-    eligibility, side, start = _round(seed=7)
+    eligibility, side, start = generated_start(seed=7)
     lp = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     rounded = round_by_rooms(eligibility, side, start, lp.pairs, lp.values, WorkBudget(10.0))
     assert rounded is not None
     assert np.array_equal(rounded >= 0, start >= 0) and feasible(eligibility, side, rounded)
-    assert _fit(eligibility, start) < _fit(eligibility, rounded) <= lp.bound
+    assert eligibility.total_fit(start) < eligibility.total_fit(rounded) <= lp.bound
 
 
 def _two_accessible_flats_problem() -> dict:
@@ -100,9 +91,7 @@ def test_a_unit_takes_no_more_people_than_its_places_can_each_take() -> None:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(problems(side_constraints=True))
 def test_rooms_never_break_a_limit_on_tiny_rounds(problem: dict) -> None:
-    solution = allocate(read_problem(problem), time_limit=5)
-    eligibility, side = solution.eligibility, solution.side
-    start = greedy_allocation(eligibility, side)
+    eligibility, side, start = greedy_start(problem)
     if not (start >= 0).any():
         return
     lp = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0))
@@ -113,11 +102,11 @@ def test_rooms_never_break_a_limit_on_tiny_rounds(problem: dict) -> None:
         return
     assert np.array_equal(rounded >= 0, start >= 0)
     assert _distinct_places(eligibility, rounded) and feasible(eligibility, side, rounded)
-    assert _fit(eligibility, rounded) <= lp.bound
+    assert eligibility.total_fit(rounded) <= lp.bound
 
 
 def test_rooms_are_the_same_every_time() -> None:
-    eligibility, side, start = _round(seed=9)
+    eligibility, side, start = generated_start(seed=9)
     lp = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0))
     first = round_by_rooms(eligibility, side, start, lp.pairs, lp.values, WorkBudget(10.0))
     again = round_by_rooms(eligibility, side, start, lp.pairs, lp.values, WorkBudget(10.0))

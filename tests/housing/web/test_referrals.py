@@ -167,7 +167,7 @@ def test_a_referral_without_progress_for_30_days_is_flagged_on_the_workers_front
     assert alert.select_one("h2").text == "Referrals with no progress in 30 days"
     assert page(world.social_worker, "/", language="sv").select_one("#stalled-title").text == \
         "Remisser utan framsteg på 30 dagar"
-    page(world.social_worker, "/", language="en")
+    page(world.social_worker, "/", language="en")  # the language choice stays: back to English for the rest
     [item] = alert.select("li")
     assert item.find("a")["href"] == f"/service-path/{stalled.id}"
     assert item.find("a").text == f"{world.person.full_name}: Income support (Kela)"
