@@ -39,7 +39,6 @@ class FitLP:
     bound: int | None  # no allocation of the housed set has a larger total fit (None: LP not solved)
     pairs: np.ndarray  # the housed set's eligible pairs
     values: np.ndarray  # LP value of each of them
-    infeasible: bool = False  # GLOP proved that the housed set cannot be placed, even fractionally
     reduced: np.ndarray | None = None  # each pair's reduced cost (how much fit it would add; 0: as good)
 
 
@@ -61,12 +60,8 @@ def lp_units(eligibility: Eligibility, housed: np.ndarray) -> float:
     return nonzeros * LP_UNITS_PER_NONZERO * max(1.0, nonzeros / LP_LINEAR_NONZEROS)
 
 
-def solve_fit_lp(eligibility: Eligibility, side: SideConstraints, housed: np.ndarray, budget: WorkBudget,
-                 objective: bool = True) -> FitLP:
-    """The LP of the module docstring over the pairs of the ``housed`` applicants.
-
-    Without ``objective`` only its rows: whether the housed set can be placed at all, even
-    fractionally (:func:`can_house_fractionally`)."""
+def solve_fit_lp(eligibility: Eligibility, side: SideConstraints, housed: np.ndarray, budget: WorkBudget) -> FitLP:
+    """The LP of the module docstring over the pairs of the ``housed`` applicants."""
     from ortools.linear_solver import pywraplp
 
     pairs = np.flatnonzero(housed[eligibility.pairs.applicant])
@@ -105,28 +100,18 @@ def solve_fit_lp(eligibility: Eligibility, side: SideConstraints, housed: np.nda
         for u in units:
             if (i, u) in at and (j, u) in at:
                 row(0.0, 1.0, at[i, u] + at[j, u])
-    if objective:
-        goal = solver.Objective()
-        for k, fit in enumerate(eligibility.fit[pairs].tolist()):
-            goal.SetCoefficient(x[k], float(fit))
-        goal.SetMaximization()
+    goal = solver.Objective()
+    for k, fit in enumerate(eligibility.fit[pairs].tolist()):
+        goal.SetCoefficient(x[k], float(fit))
+    goal.SetMaximization()
     solver.SetTimeLimit(int(1000 * min(budget.solver_seconds(), 1e6)))  # the clock's safety net only
     status = solver.Solve()
     budget.exhausted()  # records a cut by the clock, if the safety net stopped GLOP
     if status != pywraplp.Solver.OPTIMAL:
-        return FitLP(None, pairs, np.zeros(len(pairs)), infeasible=status == pywraplp.Solver.INFEASIBLE)
+        return FitLP(None, pairs, np.zeros(len(pairs)))
     value = solver.Objective().Value()
     values = np.array([v.solution_value() for v in x], dtype=np.float64)
     reduced = np.array([v.reduced_cost() for v in x], dtype=np.float64)
     # Fits are whole numbers: round up past GLOP's tolerances (relative 1e-9 and absolute 1e-3).
     bound = math.floor(value + 1e-9 * abs(value) + 1e-3)
     return FitLP(bound, pairs, values, reduced=reduced)
-
-
-def can_house_fractionally(eligibility: Eligibility, side: SideConstraints, members: np.ndarray,
-                           budget: WorkBudget) -> bool | None:
-    """Can everyone in ``members`` (a mask) be placed in the LP relaxation? ``False`` proves
-    that no allocation houses them all (every allocation is an LP solution); ``None``: GLOP did
-    not finish."""
-    lp = solve_fit_lp(eligibility, side, members, budget, objective=False)
-    return True if lp.bound is not None else (False if lp.infeasible else None)

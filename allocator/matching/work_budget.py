@@ -35,8 +35,11 @@ the result (5 % let a 30 s round at load 10 end at 30.4 s: what follows the net 
 FLOW_UNITS_PER_ARC = 0.7e-6  # a min-cost flow, arcs built with NumPy (0.6–0.8 s for 640k arcs)
 MODEL_UNITS_PER_VARIABLE = 2.5e-5  # building a CP-SAT model in Python, per pair variable
 SOLVE_UNITS = 0.01  # starting one CP-SAT solve (copying the model, presolve), whatever its size
-QUESTION_UNITS_PER_VARIABLE = 3e-5  # building a stage-1 question (its Python loops), per pair variable
-QUESTION_UNITS_PER_APPLICANT = 1e-5  # ... and its passes over all applicants, per round
+QUESTION_UNITS = 0.004  # asking one stage-1 question of CP-SAT (copying the round's model, starting a solve) ...
+QUESTION_UNITS_PER_PERSON = 1e-5  # ... and per person who must be housed (their row and hint)
+HIGHS_UNITS_PER_ITERATION = 7e-8  # a simplex iteration of HiGHS's MIP, per row and column of the model (0.1 ms
+# each for a 1,200-row admission on 1,000 × 400, 0.3 ms for 5,700 rows on 5,000 × 2,000: see highs_units)
+HIGHS_UNITS_PER_ROW = 5e-6  # building and presolving a HiGHS MIP, per row and column
 LP_UNITS_PER_NONZERO = 6e-6  # building and solving the fit LP with GLOP (pywraplp), per nonzero ...
 LP_LINEAR_NONZEROS = 100_000  # ... up to this many; larger LPs cost more per nonzero (fit_lp.lp_units)
 SCAN_UNITS_PER_PAIR = 4e-8  # one vectorised pass over the eligible pairs (greedy, repairs, checks)
@@ -45,6 +48,12 @@ REPAIR_UNITS_PER_APPLICANT = 2e-6  # ... and per applicant (measured 0.07 s on 5
 SORT_UNITS_PER_PAIR = 2e-7  # sorting every pair once by preference (Eligibility.preference: 0.13 s for 665,000)
 FIXED_UNITS_PER_PAIR = 1.5e-6  # reading, eligibility, explanations and writing, per eligible pair
 FIXED_UNITS_PER_APPLICANT = 1e-4  # the same, per applicant
+
+
+def highs_units(iterations: int, size: int) -> float:
+    """What HiGHS's MIP cost, from its simplex iterations and the model's rows and columns
+    (an iteration costs more on a larger model, though not quite in proportion)."""
+    return iterations * size * HIGHS_UNITS_PER_ITERATION
 
 
 def reserved_units(pairs: int, applicants: int) -> float:

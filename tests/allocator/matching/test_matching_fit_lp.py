@@ -10,7 +10,6 @@ from allocator.matching.constrained import flow_pair_of
 from allocator.matching.fit_bound import fit_bound
 from allocator.matching.fit_lp import solve_fit_lp
 from allocator.matching.generate import generate_problem
-from allocator.matching.greedy import greedy_allocation
 from allocator.matching.reader import read_problem
 from allocator.matching.work_budget import WorkBudget
 from tests.allocator.matching import brute
@@ -36,18 +35,3 @@ def test_lp_bound_lies_between_the_fit_found_and_the_lagrangian_bound() -> None:
     priced = fit_bound(e, solution.side, housed, fit, WorkBudget(10.0), 1.0)
     assert fit <= lp.bound <= priced.bound <= e.total_fit(flow_pair_of(e, housed))
     assert np.all((lp.values >= -1e-9) & (lp.values <= 1 + 1e-9))
-
-
-def test_fractional_housing_is_a_proof_either_way() -> None:
-    """The prover's "no" without CP-SAT: a set no LP can place is refused, a housed set is not."""
-    from allocator.matching.fit_lp import can_house_fractionally
-    from allocator.matching.side_constraints import find_side_constraints
-
-    eligibility = allocate(read_problem(generate_problem(400, 160, seed=5, side_constraints=True)),
-                           time_limit=1).eligibility
-    side = find_side_constraints(eligibility)
-    housed = greedy_allocation(eligibility, side) >= 0
-    assert can_house_fractionally(eligibility, side, housed, WorkBudget(10.0)) is True
-    everyone_with_a_pair = np.zeros(len(housed), dtype=bool)
-    everyone_with_a_pair[eligibility.pairs.applicant] = True  # more people than places
-    assert can_house_fractionally(eligibility, side, everyone_with_a_pair, WorkBudget(10.0)) is False

@@ -1,0 +1,193 @@
+"""Stage 1's question — can all of these people be housed together? — asked of unit choices.
+
+One model per round over every applicant's (person, unit) choices
+(:mod:`allocator.matching.unit_choices`): a row per person, Hall's limits on each unit's
+places, each unit's support hours, and for each not-with pair that could meet in a unit at most
+one of the two there. A question only says who must be housed (their rows become "exactly
+one", everyone else's "none") and hints the units they live in now.
+
+CP-SAT answers first (one worker, a fixed seed, a limit in deterministic time). A question it
+leaves open goes to HiGHS's MIP (one thread, seeded, a node limit): on 1,000 × 400 rounds it
+found in 0.7–2 s allocations that CP-SAT had not found in 30 deterministic seconds, while
+CP-SAT refused the many hopeless questions faster. A "yes" comes with an allocation: one flow
+places everyone within the units chosen (Hall's limits guarantee it can).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from allocator.matching.eligibility import Eligibility
+from allocator.matching.fit_lp import grouped
+from allocator.matching.flow import build_arcs, solve_arcs
+from allocator.matching.highs import quiet_highs
+from allocator.matching.nearby import expand_ranges
+from allocator.matching.occupancy import FREE
+from allocator.matching.pair_model import SEED
+from allocator.matching.side_constraints import SideConstraints
+from allocator.matching.unit_choices import Choices, hall_limits
+from allocator.matching.work_budget import (
+    FLOW_UNITS_PER_ARC,
+    HIGHS_UNITS_PER_ROW,
+    MODEL_UNITS_PER_VARIABLE,
+    QUESTION_UNITS,
+    QUESTION_UNITS_PER_PERSON,
+    WorkBudget,
+    highs_units,
+)
+
+QUESTION_LIMIT = 0.3  # CP-SAT deterministic time for one question before HiGHS is asked
+HIGHS_NODES = 200  # HiGHS's branch-and-bound nodes for one question (those measured needed 0–100)
+HIGHS_FROM = 1.0  # units left at least before HiGHS is asked (one question took 0.1–3 units, most under 1)
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+
+
+class _Rows:
+    """The model's rows apart from the persons' (columns, coefficients, upper bound)."""
+
+    def __init__(self, eligibility: Eligibility, side: SideConstraints, choices: Choices):
+        self.rows: list[tuple[np.ndarray, np.ndarray, int]] = []
+        limits, self.complete = hall_limits(choices.unit, choices.places)
+        for members, places in limits:
+            self.rows.append((np.array(members), np.ones(len(members), np.int64), places))
+        binding = set(side.hours.tolist())
+        for unit, group in grouped(choices.unit):
+            need = side.need[choices.person[group]].astype(np.int64)
+            if unit in binding and need.sum() > side.capacity[unit]:
+                self.rows.append((group, need, int(side.capacity[unit])))
+        at = choices.index()
+        for i, j, units in side.meetings:
+            for unit in units:
+                if (i, unit) in at and (j, unit) in at:
+                    self.rows.append((np.array([at[i, unit], at[j, unit]]), np.ones(2, np.int64), 1))
+
+
+class HousingQuestions:
+    """The questions of one round (see the module docstring)."""
+
+    def __init__(self, eligibility: Eligibility, side: SideConstraints, budget: WorkBudget):
+        from ortools.sat.python import cp_model
+
+        self.eligibility, self.side, self.budget = eligibility, side, budget
+        self.applicants = len(eligibility.problem.applicants)
+        self.choices = Choices(eligibility, np.arange(self.applicants))
+        self.rows = _Rows(eligibility, side, self.choices)
+        self.person_rows = list(grouped(self.choices.person))
+        budget.charge(len(self.choices) * MODEL_UNITS_PER_VARIABLE)
+        self.cp_model = cp_model
+        self.template = cp_model.CpModel()
+        x = [self.template.new_bool_var("") for _ in range(len(self.choices))]
+        self.row_of = np.full(self.applicants, -1, dtype=np.int64)
+        for person, group in self.person_rows:
+            self.row_of[person] = len(self.template.proto.constraints)
+            self.template.add_linear_constraint(sum(x[k] for k in group.tolist()), 0, 0)
+        for columns, values, upper in self.rows.rows:
+            self.template.add(cp_model.LinearExpr.weighted_sum([x[k] for k in columns.tolist()], values.tolist())
+                              <= upper)
+        self.highs = None
+        self.highs_asked = False  # whether HiGHS answered a question (its version then matters for a re-run)
+
+    def ask(self, members: np.ndarray, incumbent: np.ndarray, units: float) -> tuple[str, np.ndarray | None]:
+        """(YES, an allocation housing exactly ``members``) / (NO, None) / (UNKNOWN, None).
+
+        ``incumbent``: an allocation whose units hint the search; ``units``: what the question
+        may spend (HiGHS, whose work cannot be capped in units, is asked only with
+        :data:`HIGHS_FROM` left)."""
+        if np.any(self.row_of[members] < 0):
+            return NO, None  # someone has no eligible place at all
+        answer, chosen = self._ask_cp_sat(members, incumbent, min(QUESTION_LIMIT, units))
+        if answer == UNKNOWN and units - QUESTION_LIMIT >= HIGHS_FROM and self.budget.wall_left() > 0:
+            answer, chosen = self._ask_highs(members)
+        if answer != YES:
+            return answer, None
+        placed = self._place(members, chosen)
+        return (YES, placed) if placed is not None else (UNKNOWN, None)
+
+    def _hint(self, incumbent: np.ndarray) -> np.ndarray:
+        unit_of = np.full(self.applicants, -1, dtype=np.int64)
+        housed = incumbent >= 0
+        unit_of[housed] = self.eligibility.unit[incumbent[housed]]
+        return (unit_of[self.choices.person] == self.choices.unit).astype(np.int64)
+
+    def _ask_cp_sat(self, members: np.ndarray, incumbent: np.ndarray, limit: float) -> tuple[str, np.ndarray | None]:
+        model = self.template.clone()
+        proto = model.proto
+        for row in self.row_of[np.flatnonzero(members)].tolist():
+            domain = proto.constraints[row].linear.domain
+            domain[0] = domain[1] = 1
+        proto.solution_hint.vars.extend(range(len(self.choices)))
+        proto.solution_hint.values.extend(self._hint(incumbent).tolist())
+        solver = self.cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = SEED
+        solver.parameters.linearization_level = 2
+        solver.parameters.max_deterministic_time = max(0.001, limit)
+        solver.parameters.max_time_in_seconds = self.budget.solver_seconds()
+        self.budget.charge(QUESTION_UNITS + int(members.sum()) * QUESTION_UNITS_PER_PERSON)
+        status = solver.status_name(solver.solve(model))
+        self.budget.charge(solver.deterministic_time)
+        if status in ("OPTIMAL", "FEASIBLE"):
+            values = np.asarray(list(solver.response_proto.solution), dtype=np.int64)[: len(self.choices)]
+            return YES, np.flatnonzero(values > 0)
+        return (NO, None) if status == "INFEASIBLE" else (UNKNOWN, None)
+
+    def _ask_highs(self, members: np.ndarray) -> tuple[str, np.ndarray | None]:
+        from highspy._core import HighsModelStatus
+
+        highs = self._highs()
+        self.highs_asked = True
+        persons = np.array([person for person, _ in self.person_rows], dtype=np.int32)
+        bound = members[persons].astype(np.float64)
+        highs.changeRowsBounds(len(persons), np.arange(len(persons), dtype=np.int32), bound, bound)
+        highs.clearSolver()
+        highs.setOptionValue("time_limit", self.budget.solver_seconds())
+        highs.run()
+        # The size that matters is the presolved one: the persons asked about, their choices and rows.
+        size = int(members.sum()) + int(np.isin(self.choices.person, np.flatnonzero(members)).sum()) * 2
+        self.budget.charge(highs_units(highs.getInfo().simplex_iteration_count, size))
+        self.budget.exhausted()  # records a cut by the clock, if the safety net stopped HiGHS
+        status = highs.getModelStatus()
+        if status == HighsModelStatus.kOptimal:
+            return YES, np.flatnonzero(np.asarray(highs.getSolution().col_value) > 0.5)
+        return (NO, None) if status == HighsModelStatus.kInfeasible else (UNKNOWN, None)
+
+    def _highs(self):
+        """The same model in HiGHS, built on first use (persons' rows first, in person order)."""
+        if self.highs is not None:
+            return self.highs
+        from highspy._core import HighsVarType
+
+        highs = quiet_highs(mip_max_nodes=HIGHS_NODES)
+        count = len(self.choices)
+        highs.addVars(count, np.zeros(count), np.ones(count))
+        every = np.arange(count, dtype=np.int32)
+        highs.changeColsIntegrality(count, every, np.full(count, HighsVarType.kInteger))
+        rows = [(group, np.ones(len(group)), 0.0) for _, group in self.person_rows]
+        rows += [(columns, values.astype(np.float64), float(upper)) for columns, values, upper in self.rows.rows]
+        sizes = np.array([len(columns) for columns, _, _ in rows], dtype=np.int64)
+        lower = np.array([0.0 if k < len(self.person_rows) else -np.inf for k in range(len(rows))])
+        highs.addRows(len(rows), lower, np.array([upper for _, _, upper in rows]), int(sizes.sum()),
+                      (np.cumsum(sizes) - sizes).astype(np.int32),
+                      np.concatenate([columns for columns, _, _ in rows]).astype(np.int32),
+                      np.concatenate([values for _, values, _ in rows]))
+        self.budget.charge((count + len(rows)) * HIGHS_UNITS_PER_ROW)
+        self.highs = highs
+        return highs
+
+    def _place(self, members: np.ndarray, chosen: np.ndarray) -> np.ndarray | None:
+        """Everyone of ``members`` in a place of the unit chosen for them (one flow), or None if
+        Hall's limits were incomplete and the places of some unit cannot take them."""
+        e = self.eligibility
+        unit_of = np.full(self.applicants, -1, dtype=np.int64)
+        unit_of[self.choices.person[chosen]] = self.choices.unit[chosen]
+        persons = np.flatnonzero(members)
+        starts = e.starts()
+        _, pairs = expand_ranges(starts[persons], starts[persons + 1])
+        pairs = pairs[unit_of[e.pairs.applicant[pairs]] == e.unit[pairs]]
+        self.budget.charge(len(pairs) * FLOW_UNITS_PER_ARC)
+        flows = solve_arcs(build_arcs(self.applicants, len(e.problem.places), e.pairs.applicant[pairs],
+                                      e.pairs.place[pairs], -e.fit[pairs], np.zeros(self.applicants, np.int64)))
+        placed = np.full(self.applicants, FREE, dtype=np.int64)
+        placed[e.pairs.applicant[pairs[flows > 0]]] = pairs[flows > 0]
+        return placed if np.all(placed[persons] >= 0) else None
