@@ -130,7 +130,7 @@ class Search:
             incumbent = self.better(self.settled(relaxed, keep=True), incumbent)
         prover = PriorityProver(self.eligibility, self.side, self.budget, self.settled)
         incumbent, proof = prover.run(incumbent, share)
-        if prover.questions.highs_asked:
+        if prover.asked_highs:
             self.uses_highs("stage-1 questions")
         if not proof.proven and not self.budget.exhausted(share):
             incumbent = improve_priority(self.eligibility, self.side, incumbent, self.budget, share)

@@ -27,6 +27,7 @@ and says up to which applicant, in priority order, the housed set is proven best
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -53,7 +54,16 @@ class PriorityProver:
         self.applicants = len(eligibility.problem.applicants)
         self.unit_limit = side.resident_limit(eligibility)
         self.refusals = Refusals(eligibility, side)
-        self.questions = HousingQuestions(eligibility, side, budget)
+
+    @cached_property
+    def questions(self) -> HousingQuestions:
+        """Built when the first question is asked (a round whose budget ends before needs none)."""
+        return HousingQuestions(self.eligibility, self.side, self.budget)
+
+    @property
+    def asked_highs(self) -> bool:
+        """Did HiGHS answer a question (its version then matters for a re-run)?"""
+        return "questions" in vars(self) and self.questions.highs_asked
 
     def bound(self, among: np.ndarray) -> np.ndarray:
         """Applicants the flow relaxation houses (best set by priority), only ``among`` allowed."""
