@@ -15,6 +15,8 @@ places everyone within the units chosen (Hall's limits guarantee it can).
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
@@ -86,7 +88,7 @@ class HousingQuestions:
             self.template.add(cp_model.LinearExpr.weighted_sum([x[k] for k in columns.tolist()], values.tolist())
                               <= upper)
         self.highs = None
-        self.highs_asked = False  # whether HiGHS answered a question (its version then matters for a re-run)
+        self.tally: Counter[str] = Counter()  # answers by who gave them ("cp-sat no", "highs yes", ...)
 
     def ask(self, members: np.ndarray, incumbent: np.ndarray, units: float) -> tuple[str, np.ndarray | None]:
         """(YES, an allocation housing exactly ``members``) / (NO, None) / (UNKNOWN, None).
@@ -97,12 +99,20 @@ class HousingQuestions:
         if np.any(self.row_of[members] < 0):
             return NO, None  # someone has no eligible place at all
         answer, chosen = self._ask_cp_sat(members, incumbent, min(QUESTION_LIMIT, units))
+        solver = "cp-sat"
         if answer == UNKNOWN and units - QUESTION_LIMIT >= HIGHS_FROM and self.budget.wall_left() > 0:
             answer, chosen = self._ask_highs(members)
+            solver = "highs"
+        self.tally[f"{solver} {answer}"] += 1
         if answer != YES:
             return answer, None
         placed = self._place(members, chosen)
         return (YES, placed) if placed is not None else (UNKNOWN, None)
+
+    @property
+    def highs_asked(self) -> bool:
+        """Did HiGHS answer a question (its version then matters for a re-run)?"""
+        return any(key.startswith("highs") for key in self.tally)
 
     def _hint(self, incumbent: np.ndarray) -> np.ndarray:
         unit_of = np.full(self.applicants, -1, dtype=np.int64)
@@ -136,7 +146,6 @@ class HousingQuestions:
         from highspy._core import HighsModelStatus
 
         highs = self._highs()
-        self.highs_asked = True
         persons = np.array([person for person, _ in self.person_rows], dtype=np.int32)
         bound = members[persons].astype(np.float64)
         highs.changeRowsBounds(len(persons), np.arange(len(persons), dtype=np.int32), bound, bound)

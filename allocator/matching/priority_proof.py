@@ -112,6 +112,7 @@ class PriorityProver:
         """("yes", allocation) / ("no", None) / ("unknown", None) for ``applicant`` joining those
         decided, spending at most about ``units``."""
         if self.refusals.cover(applicant):
+            self.refusals.answered += 1
             return NO, None
         members = decided_housed.copy()
         members[applicant] = True
@@ -134,6 +135,7 @@ class Refusals:
         self.need = side.need
         self.partners = side.partners()
         self.refused: list[int] = []
+        self.answered = 0  # questions answered by a refusal
 
     def add(self, applicant: int) -> None:
         self.refused.append(applicant)
