@@ -15,7 +15,7 @@ Asking the oracle for every applicant would be far too slow; three things make i
   only for places the refused one is eligible for, needs at least as many hours, and must not
   meet everyone the refused one must not meet there, is refused too: they could replace them
   in any allocation. The decided set only grows, so the refusal stays valid. (On 1,000 × 400
-  rounds this answered half of the questions or more.)
+  rounds this answered 28–60 % of the questions: ``benchmarks/stage1_proof.py``.)
 * **A small exact model.** The oracle is :class:`allocator.matching.housing_question.HousingQuestions`:
   who lives in which unit, places left to Hall's theorem, asked of CP-SAT and then HiGHS.
 
