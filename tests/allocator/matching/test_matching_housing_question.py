@@ -148,3 +148,29 @@ def test_a_refusal_for_company_answers_only_for_those_who_must_avoid_them_too() 
     refusals.add(1)
     assert not refusals.cover(2)
     assert _exact(solution.eligibility, solution.side, _members(3, [0, 2]))
+
+
+def test_stage_1_proves_the_set_that_greedy_with_an_exact_oracle_builds() -> None:
+    """The whole proof on a generated round, against the definition: in priority order, take
+    each applicant whom the exact pair model can house together with everyone taken before."""
+    from allocator.matching.constrained import Search, flow_pair_of
+    from allocator.matching.generate import generate_problem
+    from allocator.matching.greedy import greedy_allocation
+    from allocator.matching.priority_proof import PriorityProver
+
+    solution = allocate(read_problem(generate_problem(150, 60, seed=3, side_constraints=True)), time_limit=1)
+    eligibility, side = solution.eligibility, solution.side
+    applicants = len(eligibility.problem.applicants)
+    taken: list[int] = []
+    for applicant in np.unique(eligibility.pairs.applicant).tolist():
+        if _exact(eligibility, side, _members(applicants, [*taken, applicant])):
+            taken.append(applicant)
+    budget = WorkBudget(float("inf"))
+    search = Search(eligibility, side, budget)
+    start = search.settled(greedy_allocation(eligibility, side))
+    start = search.better(search.settled(flow_pair_of(eligibility, budget=budget), keep=True), start)
+    assert not np.array_equal(start >= 0, _members(applicants, taken))  # the proof has work to do
+    housed, proof = PriorityProver(eligibility, side, budget, search.settled).run(start, 1.0)
+    assert proof.proven and proof.questions > 0
+    assert np.array_equal(housed >= 0, _members(applicants, taken))
+    assert feasible(eligibility, side, housed)
