@@ -44,13 +44,13 @@ def prove(seed: int) -> dict:
     incumbent = search.better(search.settled(flow_pair_of(eligibility, budget=budget), keep=True), incumbent)
     prover = PriorityProver(eligibility, side, budget, search.settled)
     _, proof = prover.run(incumbent, 1.0)
-    tally = prover.questions.tally if "questions" in vars(prover) else {}
+    tally = prover.tally
 
     def answers(solver: str) -> str:
         return "/".join(str(tally.get(f"{solver} {answer}", 0)) for answer in ("yes", "no", "unknown"))
 
     return {"seed": seed, "proven": "yes" if proof.proven else "no", "proven for": f"{proof.proven_up_to:,}",
-            "questions": proof.questions, "by a refusal": prover.refusals.answered,
+            "questions": proof.questions, "by a refusal": tally["refusal no"],
             "CP-SAT yes/no/open": answers("cp-sat"), "HiGHS yes/no/open": answers("highs"),
             "units": f"{budget.spent:.1f}", "wall, s": f"{time.perf_counter() - started:.1f}"}
 

@@ -51,8 +51,7 @@ class _Rows:
 
     def __init__(self, eligibility: Eligibility, side: SideConstraints, choices: Choices):
         self.rows: list[tuple[np.ndarray, np.ndarray, int]] = []
-        limits, self.complete = hall_limits(choices.unit, choices.places)
-        for members, places in limits:
+        for members, places in hall_limits(choices.unit, choices.places):
             self.rows.append((np.array(members), np.ones(len(members), np.int64), places))
         binding = set(side.hours.tolist())
         for unit, group in grouped(choices.unit):
@@ -77,6 +76,7 @@ class HousingQuestions:
         self.choices = Choices(eligibility, np.arange(self.applicants))
         self.rows = _Rows(eligibility, side, self.choices)
         self.person_rows = list(grouped(self.choices.person))
+        self.persons = np.array([person for person, _ in self.person_rows], dtype=np.int32)  # in row order
         budget.charge(len(self.choices) * MODEL_UNITS_PER_VARIABLE)
         self.cp_model = cp_model
         self.template = cp_model.CpModel()
@@ -110,11 +110,6 @@ class HousingQuestions:
         placed = self._place(members, chosen)
         return (YES, placed) if placed is not None else (UNKNOWN, None)
 
-    @property
-    def highs_asked(self) -> bool:
-        """Did HiGHS answer a question (its version then matters for a re-run)?"""
-        return any(key.startswith("highs") for key in self.tally)
-
     def _hint(self, incumbent: np.ndarray) -> np.ndarray:
         unit_of = np.full(self.applicants, -1, dtype=np.int64)
         housed = incumbent >= 0
@@ -147,9 +142,8 @@ class HousingQuestions:
         from highspy._core import HighsModelStatus
 
         highs = self._highs()
-        persons = np.array([person for person, _ in self.person_rows], dtype=np.int32)
-        bound = members[persons].astype(np.float64)
-        highs.changeRowsBounds(len(persons), np.arange(len(persons), dtype=np.int32), bound, bound)
+        bound = members[self.persons].astype(np.float64)
+        highs.changeRowsBounds(len(self.persons), np.arange(len(self.persons), dtype=np.int32), bound, bound)
         highs.clearSolver()
         highs.setOptionValue("time_limit", self.budget.solver_seconds())
         highs.run()
@@ -187,7 +181,7 @@ class HousingQuestions:
 
     def _place(self, members: np.ndarray, chosen: np.ndarray) -> np.ndarray | None:
         """Everyone of ``members`` in a place of the unit chosen for them (one flow), or None if
-        Hall's limits were incomplete and the places of some unit cannot take them."""
+        some unit's places cannot take them (possible only where :data:`HALL_SETS` cut the unions)."""
         e = self.eligibility
         unit_of = np.full(self.applicants, -1, dtype=np.int64)
         unit_of[self.choices.person[chosen]] = self.choices.unit[chosen]

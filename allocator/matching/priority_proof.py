@@ -26,6 +26,7 @@ and says up to which applicant, in priority order, the housed set is proven best
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -61,9 +62,15 @@ class PriorityProver:
         return HousingQuestions(self.eligibility, self.side, self.budget)
 
     @property
+    def tally(self) -> Counter[str]:
+        """The questions by who answered them ("refusal no", "cp-sat yes", "highs no", ...)."""
+        asked = Counter(self.questions.tally) if "questions" in vars(self) else Counter()
+        return asked + Counter({"refusal no": self.refusals.answered})
+
+    @property
     def asked_highs(self) -> bool:
         """Did HiGHS answer a question (its version then matters for a re-run)?"""
-        return "questions" in vars(self) and self.questions.highs_asked
+        return any(key.startswith("highs") for key in self.tally)
 
     def bound(self, among: np.ndarray) -> np.ndarray:
         """Applicants the flow relaxation houses (best set by priority), only ``among`` allowed."""

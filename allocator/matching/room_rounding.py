@@ -37,7 +37,7 @@ from allocator.matching.flow import build_arcs, solve_arcs
 from allocator.matching.highs import quiet_highs
 from allocator.matching.nearby import expand_ranges
 from allocator.matching.side_constraints import SideConstraints
-from allocator.matching.unit_choices import hall_limits
+from allocator.matching.unit_choices import Choices, hall_limits
 from allocator.matching.work_budget import (
     FLOW_UNITS_PER_ARC,
     HIGHS_UNITS_PER_ROW,
@@ -204,12 +204,9 @@ def _place_limits(eligibility: Eligibility, keys: _Keys) -> list[tuple[list[int]
     only as many as those places (:func:`allocator.matching.unit_choices.hall_limits` without
     the unions of those sets: with them the admission took longer on 1,000 × 400 rounds and
     the fits came out lower; :func:`_room_places` finds out whether the places can take everyone)."""
-    starts = eligibility.starts()
-    eligible = []
-    for person, unit in zip(keys.person.tolist(), keys.unit.tolist(), strict=True):
-        mine = np.arange(starts[person], starts[person + 1])
-        eligible.append(frozenset(eligibility.pairs.place[mine[eligibility.unit[mine] == unit]].tolist()))
-    return hall_limits(keys.unit, eligible, unions=False)[0]
+    choices = Choices(eligibility, np.unique(keys.person))  # the same key encoding, person * units + unit
+    at = np.searchsorted(choices.keys, keys.keys)
+    return hall_limits(keys.unit, [choices.places[k] for k in at.tolist()], unions=False)
 
 
 def _room_places(eligibility: Eligibility, keys: _Keys, chosen: np.ndarray) -> np.ndarray | None:

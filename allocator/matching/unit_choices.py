@@ -23,7 +23,7 @@ from allocator.matching.eligibility import Eligibility
 from allocator.matching.fit_lp import grouped
 from allocator.matching.nearby import expand_ranges
 
-HALL_SETS = 256  # unions considered per unit; beyond, the limits are a relaxation (answers are then checked)
+HALL_SETS = 256  # unions considered per unit; beyond, the limits are a relaxation (a "yes" is then checked by placing)
 
 
 class Choices:
@@ -48,38 +48,32 @@ class Choices:
         return {(p, u): k for k, (p, u) in enumerate(zip(self.person.tolist(), self.unit.tolist(), strict=True))}
 
 
-def hall_limits(unit: np.ndarray, places: list[frozenset[int]],
-                unions: bool = True) -> tuple[list[tuple[list[int], int]], bool]:
+def hall_limits(unit: np.ndarray, places: list[frozenset[int]], unions: bool = True) -> list[tuple[list[int], int]]:
     """Hall's condition on each unit's places as limits over choices (``unit`` and eligible
     ``places`` per choice): (choices, most of them admitted) for each union of eligible sets
-    (with ``unions``; else only for each eligible set itself, a partial condition), and whether
-    every union was considered. A limit that can never bind (no more choices than places) is
-    left out."""
-    limits, complete = [], True
+    (with ``unions``; else only for each eligible set itself, a partial condition). A limit that
+    can never bind (no more choices than places) is left out."""
+    limits = []
     for _, group in grouped(unit):
         kinds: dict[frozenset[int], list[int]] = {}
         for k in group.tolist():
             kinds.setdefault(places[k], []).append(k)
-        sets, whole = _unions(list(kinds)) if unions else (set(kinds), False)
-        complete &= whole
-        for union in sets:
+        for union in _unions(list(kinds)) if unions else set(kinds):
             members = [k for kind, ks in kinds.items() if kind <= union for k in ks]
             if len(members) > len(union):
                 limits.append((members, len(union)))
-    return limits, complete
+    return limits
 
 
-def _unions(kinds: list[frozenset[int]]) -> tuple[set[frozenset[int]], bool]:
-    """Every union of some of ``kinds`` (up to :data:`HALL_SETS`), and whether that is all of them."""
+def _unions(kinds: list[frozenset[int]]) -> set[frozenset[int]]:
+    """Every union of some of ``kinds``, up to :data:`HALL_SETS` of them."""
     unions = set(kinds)
     frontier = list(unions)
-    while frontier:
-        if len(unions) >= HALL_SETS:
-            return unions, False
+    while frontier and len(unions) < HALL_SETS:
         union = frontier.pop()
         for other in list(unions):
             joined = union | other
             if joined not in unions:
                 unions.add(joined)
                 frontier.append(joined)
-    return unions, True
+    return unions

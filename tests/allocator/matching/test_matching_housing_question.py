@@ -20,10 +20,23 @@ from tests.allocator.matching.test_matching_room_rounding import _two_accessible
 from tests.allocator.matching.tiny import problems
 
 
+def tiny_rounds(test):
+    """Run ``test`` on 40 tiny generated rounds with side constraints (the same ones every run)."""
+    return settings(max_examples=40, derandomize=True, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])(
+        given(problems(side_constraints=True))(test))
+
+
 def _members(applicants: int, chosen) -> np.ndarray:
     members = np.zeros(applicants, dtype=bool)
     members[list(chosen)] = True
     return members
+
+
+def _tiny_round(problem: dict):
+    """(eligibility, side constraints, applicants) of a tiny problem."""
+    solution = allocate(read_problem(problem), time_limit=5)
+    return solution.eligibility, solution.side, len(solution.eligibility.problem.applicants)
 
 
 def _exact(eligibility, side, members: np.ndarray) -> bool:
@@ -39,11 +52,12 @@ def test_hall_limits_cover_every_union_of_eligible_places() -> None:
     the union {P0, P1} takes two of the first two and {P0, P1, P2} all three."""
     unit = np.zeros(3, dtype=np.int64)
     places = [frozenset({0, 1}), frozenset({0, 1}), frozenset({1, 2})]
-    limits, complete = hall_limits(unit, places)
-    assert complete
-    assert limits == []  # nothing can bind: every union has as many places as people in it
-    limits, _ = hall_limits(unit, [frozenset({0}), frozenset({0}), frozenset({1, 2})])
-    assert ([0, 1], 1) in limits
+    assert hall_limits(unit, places) == []  # nothing can bind: every union has as many places as people in it
+    assert ([0, 1], 1) in hall_limits(unit, [frozenset({0}), frozenset({0}), frozenset({1, 2})])
+    # Four people, two fitting only P0 and two only P1: only the union {P0, P1} limits them, to two.
+    halves = [frozenset({0}), frozenset({1}), frozenset({0}), frozenset({1})]
+    assert ([0, 2, 1, 3], 2) in hall_limits(np.zeros(4, dtype=np.int64), halves)
+    assert all(cap == 1 for _, cap in hall_limits(np.zeros(4, dtype=np.int64), halves, unions=False))
 
 
 def test_two_people_needing_a_units_only_accessible_place_cannot_both_be_housed() -> None:
@@ -75,13 +89,9 @@ def test_a_greedy_set_is_housed_within_every_rule_and_everyone_is_refused() -> N
     assert questions.ask(everyone_with_a_pair, start, 10.0) == (NO, None)
 
 
-@settings(max_examples=40, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(problems(side_constraints=True))
+@tiny_rounds
 def test_answers_agree_with_the_pair_model_on_tiny_rounds(problem: dict) -> None:
-    solution = allocate(read_problem(problem), time_limit=5)
-    eligibility, side = solution.eligibility, solution.side
-    applicants = len(eligibility.problem.applicants)
+    eligibility, side, applicants = _tiny_round(problem)
     questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
     for size in (2, 3, 4):
         for chosen in itertools.combinations(range(applicants), size):
@@ -92,14 +102,10 @@ def test_answers_agree_with_the_pair_model_on_tiny_rounds(problem: dict) -> None
                 assert np.array_equal(placed >= 0, members) and feasible(eligibility, side, placed)
 
 
-@settings(max_examples=40, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(problems(side_constraints=True))
+@tiny_rounds
 def test_a_refusal_answers_only_for_those_who_could_not_join_either(problem: dict) -> None:
     """Whenever a refused applicant answers for another, the other cannot join that set either."""
-    solution = allocate(read_problem(problem), time_limit=5)
-    eligibility, side = solution.eligibility, solution.side
-    applicants = len(eligibility.problem.applicants)
+    eligibility, side, applicants = _tiny_round(problem)
     refusals = Refusals(eligibility, side)
     for size in (1, 2, 3):
         for decided in itertools.combinations(range(applicants), size):
