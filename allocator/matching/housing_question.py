@@ -1,37 +1,41 @@
 """Stage 1's question — can all of these people be housed together? — asked of unit choices.
 
 One model per round over every applicant's (person, unit) choices
-(:mod:`allocator.matching.unit_choices`): a row per person, Hall's limits on each unit's
+(:mod:`allocator.matching.unit_choices`; its rows are built in
+:mod:`allocator.matching.question_model`): a row per person, Hall's limits on each unit's
 places, each unit's support hours, and for each not-with pair that could meet in a unit at most
 one of the two there. A question only says who must be housed (their rows become "exactly
 one", everyone else's "none") and hints the units they live in now.
 
-CP-SAT answers first (one worker, a fixed seed, a limit in deterministic time). A question it
-leaves open goes to HiGHS's MIP (one thread, seeded, a node limit): on 1,000 × 400 rounds it
-found in 0.7–2 s allocations that CP-SAT with one worker took 6–9 deterministic seconds to
-find or had not found after 30, while CP-SAT answered most questions in under 0.1
-deterministic seconds, where HiGHS took about 0.5 s each. A "yes" comes with an allocation:
-one flow places everyone within the units chosen (Hall's limits guarantee it can).
+Before the exact model, the question's linear relaxation (:meth:`HousingQuestions.relaxation_refuses`)
+may already say "no". CP-SAT answers first (one worker, a fixed seed, a limit in deterministic
+time). A question it leaves open goes to HiGHS's MIP (one thread, seeded, a node limit): on
+1,000 × 400 rounds it found in 0.7–2 s allocations that CP-SAT with one worker took 6–9
+deterministic seconds to find or had not found after 30, while CP-SAT answered most questions
+in under 0.1 deterministic seconds, where HiGHS took about 0.5 s each. A "yes" comes with an
+allocation: one flow places everyone within the units chosen (Hall's limits guarantee it can).
+:meth:`HousingQuestions.ask_any` asks CP-SAT instead whether some of a window of applicants can
+join: its "no" refuses each of them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
 from allocator.matching.fit_lp import grouped
 from allocator.matching.flow import build_arcs, solve_arcs
-from allocator.matching.highs import quiet_highs
 from allocator.matching.nearby import expand_ranges
 from allocator.matching.occupancy import FREE
 from allocator.matching.pair_model import SEED
+from allocator.matching.question_model import QuestionRows, RelaxedQuestion, highs_model
 from allocator.matching.side_constraints import SideConstraints
-from allocator.matching.unit_choices import Choices, hall_limits
+from allocator.matching.unit_choices import Choices
 from allocator.matching.work_budget import (
     FLOW_UNITS_PER_ARC,
-    HIGHS_UNITS_PER_ROW,
     MODEL_UNITS_PER_VARIABLE,
     QUESTION_UNITS,
     QUESTION_UNITS_PER_PERSON,
@@ -46,25 +50,6 @@ HIGHS_FROM = 1.0  # units left at least before HiGHS is asked (one question took
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
 
-class _Rows:
-    """The model's rows apart from the persons' (columns, coefficients, upper bound)."""
-
-    def __init__(self, eligibility: Eligibility, side: SideConstraints, choices: Choices):
-        self.rows: list[tuple[np.ndarray, np.ndarray, int]] = []
-        for members, places in hall_limits(choices.unit, choices.places):
-            self.rows.append((np.array(members), np.ones(len(members), np.int64), places))
-        binding = set(side.hours.tolist())
-        for unit, group in grouped(choices.unit):
-            need = side.need[choices.person[group]].astype(np.int64)
-            if unit in binding and need.sum() > side.capacity[unit]:
-                self.rows.append((group, need, int(side.capacity[unit])))
-        at = choices.index()
-        for i, j, units in side.meetings:
-            for unit in units:
-                if (i, unit) in at and (j, unit) in at:
-                    self.rows.append((np.array([at[i, unit], at[j, unit]]), np.ones(2, np.int64), 1))
-
-
 class HousingQuestions:
     """The questions of one round (see the module docstring)."""
 
@@ -74,7 +59,7 @@ class HousingQuestions:
         self.eligibility, self.side, self.budget = eligibility, side, budget
         self.applicants = len(eligibility.problem.applicants)
         self.choices = Choices(eligibility, np.arange(self.applicants))
-        self.rows = _Rows(eligibility, side, self.choices)
+        self.rows = QuestionRows(side, self.choices)
         self.person_rows = list(grouped(self.choices.person))
         self.persons = np.array([person for person, _ in self.person_rows], dtype=np.int32)  # in row order
         budget.charge(len(self.choices) * MODEL_UNITS_PER_VARIABLE)
@@ -110,18 +95,56 @@ class HousingQuestions:
         placed = self._place(members, chosen)
         return (YES, placed) if placed is not None else (UNKNOWN, None)
 
+    @cached_property
+    def relaxed(self) -> RelaxedQuestion:
+        """The linear relaxation, built at the first question (a round whose budget ends before needs none)."""
+        return RelaxedQuestion(self.choices, self.person_rows, self.rows, self.budget)
+
+    def relaxation_refuses(self, members: np.ndarray) -> bool:
+        """Is "no" certain already from the linear relaxation (:mod:`allocator.matching.question_model`)?"""
+        if np.any(self.row_of[members] < 0) or not self.relaxed.refuses(members):
+            return False
+        self.tally["lp no"] += 1
+        return True
+
     def _hint(self, incumbent: np.ndarray) -> np.ndarray:
         unit_of = np.full(self.applicants, -1, dtype=np.int64)
         housed = incumbent >= 0
         unit_of[housed] = self.eligibility.unit[incumbent[housed]]
         return (unit_of[self.choices.person] == self.choices.unit).astype(np.int64)
 
-    def _ask_cp_sat(self, members: np.ndarray, incumbent: np.ndarray, limit: float) -> tuple[str, np.ndarray | None]:
+    def ask_any(self, members: np.ndarray, window: np.ndarray, incumbent: np.ndarray,
+                units: float) -> tuple[str, np.ndarray | None]:
+        """Can ``members`` be housed together with at least one applicant of ``window``?
+        (NO, None) refuses each of them at once; (YES, an allocation housing ``members`` and
+        some of ``window``); (UNKNOWN, None). CP-SAT only."""
+        window = window[self.row_of[window] >= 0]
+        if np.any(self.row_of[members] < 0) or len(window) == 0:
+            return UNKNOWN, None
+        answer, chosen = self._ask_cp_sat(members, incumbent, min(QUESTION_LIMIT, units), window)
+        self.tally[f"cp-sat any {answer}"] += 1
+        if answer != YES:
+            return answer, None
+        housed = members.copy()
+        housed[self.choices.person[chosen]] = True
+        placed = self._place(housed, chosen)
+        return (YES, placed) if placed is not None else (UNKNOWN, None)
+
+    def _ask_cp_sat(self, members: np.ndarray, incumbent: np.ndarray, limit: float,
+                    window: np.ndarray | None = None) -> tuple[str, np.ndarray | None]:
         model = self.template.clone()
         proto = model.proto
         for row in self.row_of[np.flatnonzero(members)].tolist():
             domain = proto.constraints[row].linear.domain
             domain[0] = domain[1] = 1
+        if window is not None:  # each of them may be housed, and one must be
+            for row in self.row_of[window].tolist():
+                proto.constraints[row].linear.domain[1] = 1
+            columns = np.flatnonzero(np.isin(self.choices.person, window)).tolist()
+            linear = proto.constraints.add().linear
+            linear.vars.extend(columns)
+            linear.coeffs.extend([1] * len(columns))
+            linear.domain.extend([1, len(columns)])
         proto.solution_hint.vars.extend(range(len(self.choices)))
         proto.solution_hint.values.extend(self._hint(incumbent).tolist())
         solver = self.cp_model.CpSolver()
@@ -158,26 +181,10 @@ class HousingQuestions:
 
     def _highs(self):
         """The same model in HiGHS, built on first use (persons' rows first, in person order)."""
-        if self.highs is not None:
-            return self.highs
-        from highspy._core import HighsVarType
-
-        highs = quiet_highs(mip_max_nodes=HIGHS_NODES)
-        count = len(self.choices)
-        highs.addVars(count, np.zeros(count), np.ones(count))
-        every = np.arange(count, dtype=np.int32)
-        highs.changeColsIntegrality(count, every, np.full(count, HighsVarType.kInteger))
-        rows = [(group, np.ones(len(group)), 0.0) for _, group in self.person_rows]
-        rows += [(columns, values.astype(np.float64), float(upper)) for columns, values, upper in self.rows.rows]
-        sizes = np.array([len(columns) for columns, _, _ in rows], dtype=np.int64)
-        lower = np.array([0.0 if k < len(self.person_rows) else -np.inf for k in range(len(rows))])
-        highs.addRows(len(rows), lower, np.array([upper for _, _, upper in rows]), int(sizes.sum()),
-                      (np.cumsum(sizes) - sizes).astype(np.int32),
-                      np.concatenate([columns for columns, _, _ in rows]).astype(np.int32),
-                      np.concatenate([values for _, values, _ in rows]))
-        self.budget.charge((count + len(rows)) * HIGHS_UNITS_PER_ROW)
-        self.highs = highs
-        return highs
+        if self.highs is None:
+            self.highs = highs_model(self.choices, self.person_rows, self.rows.rows, self.budget, integer=True,
+                                     mip_max_nodes=HIGHS_NODES)
+        return self.highs
 
     def _place(self, members: np.ndarray, chosen: np.ndarray) -> np.ndarray | None:
         """Everyone of ``members`` in a place of the unit chosen for them (one flow), or None if
@@ -195,3 +202,4 @@ class HousingQuestions:
         placed = np.full(self.applicants, FREE, dtype=np.int64)
         placed[e.pairs.applicant[pairs[flows > 0]]] = pairs[flows > 0]
         return placed if np.all(placed[persons] >= 0) else None
+

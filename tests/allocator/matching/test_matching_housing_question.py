@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from allocator.matching.api import allocate
@@ -156,15 +157,17 @@ def test_a_refusal_for_company_answers_only_for_those_who_must_avoid_them_too() 
     assert _exact(solution.eligibility, solution.side, _members(3, [0, 2]))
 
 
-def test_stage_1_proves_the_set_that_greedy_with_an_exact_oracle_builds() -> None:
+@pytest.mark.parametrize(("size", "seed", "answered_by"), [((150, 60), 3, "chain yes"), ((200, 80), 2, "window no")])
+def test_stage_1_proves_the_set_that_greedy_with_an_exact_oracle_builds(size, seed, answered_by) -> None:
     """The whole proof on a generated round, against the definition: in priority order, take
-    each applicant whom the exact pair model can house together with everyone taken before."""
+    each applicant whom the exact pair model can house together with everyone taken before.
+    (The second round has the exact model refuse a window of applicants at once.)"""
     from allocator.matching.constrained import Search, flow_pair_of
     from allocator.matching.generate import generate_problem
     from allocator.matching.greedy import greedy_allocation
     from allocator.matching.priority_proof import PriorityProver
 
-    solution = allocate(read_problem(generate_problem(150, 60, seed=3, side_constraints=True)), time_limit=1)
+    solution = allocate(read_problem(generate_problem(*size, seed=seed, side_constraints=True)), time_limit=1)
     eligibility, side = solution.eligibility, solution.side
     applicants = len(eligibility.problem.applicants)
     taken: list[int] = []
@@ -176,7 +179,8 @@ def test_stage_1_proves_the_set_that_greedy_with_an_exact_oracle_builds() -> Non
     start = search.settled(greedy_allocation(eligibility, side))
     start = search.better(search.settled(flow_pair_of(eligibility, budget=budget), keep=True), start)
     assert not np.array_equal(start >= 0, _members(applicants, taken))  # the proof has work to do
-    housed, proof = PriorityProver(eligibility, side, budget, search.settled).run(start, 1.0)
-    assert proof.proven and proof.questions > 0
+    prover = PriorityProver(eligibility, side, budget, search.settled)
+    housed, proof = prover.run(start, 1.0)
+    assert proof.proven and proof.questions > 0 and prover.tally[answered_by] > 0
     assert np.array_equal(housed >= 0, _members(applicants, taken))
     assert feasible(eligibility, side, housed)

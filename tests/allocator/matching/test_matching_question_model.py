@@ -1,0 +1,97 @@
+"""The question's linear relaxation and its cuts for whole people: it refuses only sets that
+cannot be housed, and the cuts refuse what the plain relaxation lets through; the question
+about a window of applicants refuses only those who could not join alone."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from allocator.matching.api import allocate
+from allocator.matching.constrained import feasible
+from allocator.matching.housing_question import NO, YES, HousingQuestions
+from allocator.matching.question_model import RelaxedQuestion, _rounded_hours
+from allocator.matching.reader import read_problem
+from allocator.matching.work_budget import WorkBudget
+from tests.allocator.matching.test_matching_housing_question import (
+    _exact,
+    _members,
+    _one_unit_problem,
+    _tiny_round,
+    tiny_rounds,
+)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=7), st.integers(1, 40))
+def test_rounded_hours_hold_for_every_group_that_fits(needs: list[int], capacity: int) -> None:
+    need = np.array(needs, dtype=np.int64)
+    cuts = _rounded_hours(np.arange(len(needs)), need, capacity)
+    for size in range(len(needs) + 1):
+        for group in itertools.combinations(range(len(needs)), size):
+            if need[list(group)].sum() > capacity:
+                continue
+            chosen = np.zeros(len(needs), dtype=np.int64)
+            chosen[list(group)] = 1
+            for columns, values, upper in cuts:
+                assert (values * chosen[columns]).sum() <= upper
+
+
+def _two_units_problem(needs: list[int], hours: int) -> dict:
+    """Two units of three places with ``hours`` each, applicants with ``needs`` in one town."""
+    problem = _one_unit_problem(needs)
+    problem["units"].append({**problem["units"][0], "id": "U1"})
+    for unit in problem["units"]:
+        unit["support_hours"] = hours
+    problem["places"] += [{**place, "id": f"Q{k}", "unit": "U1"} for k, place in enumerate(problem["places"])]
+    return problem
+
+
+def test_the_cuts_refuse_three_people_of_four_hours_in_two_units_of_six() -> None:
+    """Spread out, three people of 4 hours use 12 of the 12 hours of two units, but a unit of
+    6 hours takes only one of them whole; the cut Σ ⌊need/4⌋ ≤ ⌊6/4⌋ says so."""
+    solution = allocate(read_problem(_two_units_problem([4, 4, 4], hours=6)), time_limit=5)
+    e, side = solution.eligibility, solution.side
+    questions = HousingQuestions(e, side, WorkBudget(10.0))
+    everyone = _members(3, [0, 1, 2])
+    assert questions.relaxation_refuses(everyone)
+    assert not _exact(e, side, everyone)
+    questions.rows.cuts = []
+    plain = RelaxedQuestion(questions.choices, questions.person_rows, questions.rows, WorkBudget(10.0))
+    assert not plain.refuses(everyone)
+    assert not questions.relaxation_refuses(_members(3, [0, 1]))
+
+
+@tiny_rounds
+def test_the_relaxation_refuses_only_sets_that_cannot_be_housed(problem: dict) -> None:
+    eligibility, side, applicants = _tiny_round(problem)
+    questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
+    for size in (2, 3, 4):
+        for chosen in itertools.combinations(range(applicants), size):
+            members = _members(applicants, chosen)
+            if questions.relaxation_refuses(members):
+                assert not _exact(eligibility, side, members)
+
+
+@tiny_rounds
+def test_a_window_is_refused_only_when_none_of_it_could_join(problem: dict) -> None:
+    eligibility, side, applicants = _tiny_round(problem)
+    questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
+    nobody = np.full(applicants, -1)
+    for size in (1, 2):
+        for decided in itertools.combinations(range(applicants), size):
+            members = _members(applicants, decided)
+            if not _exact(eligibility, side, members):
+                continue
+            window = np.array(sorted(set(range(applicants)) - set(decided)), dtype=np.int64)
+            answer, placed = questions.ask_any(members, window, nobody, 100.0)
+            alone = [_exact(eligibility, side, _members(applicants, (*decided, int(j)))) for j in window]
+            if answer == NO:
+                assert not any(alone)
+            elif answer == YES:
+                housed = placed >= 0
+                assert np.all(housed[members]) and housed[window].any() and feasible(eligibility, side, placed)
+                assert not np.any(housed & ~members & ~np.isin(np.arange(applicants), window))
