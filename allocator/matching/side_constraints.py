@@ -103,3 +103,20 @@ def _places_by_unit(eligibility: Eligibility, places: np.ndarray) -> dict[int, s
     for place in places.tolist():
         grouped.setdefault(int(eligibility.columns.place_unit[place]), set()).add(place)
     return grouped
+
+
+def rounded_hours(group: np.ndarray, need: np.ndarray, capacity: int) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """Cuts on a unit's support hours that hold for whole people (Chvátal–Gomory): residents
+    whose needs sum to at most ``capacity`` have Σ ⌊need/d⌋ ≤ ⌊capacity/d⌋ for any d, since the
+    left side is whole and at most Σ need/d. Over the unit's columns ``group`` (each with its
+    person's ``need``), as (columns, coefficients, bound) for d = 2..max need where the cut can
+    bind; of cuts with the same coefficients, the one with the least bound. An LP relaxation
+    that spreads people over units (3 people of 4 hours in two units of 6) lacks them."""
+    tightest: dict[bytes, tuple[np.ndarray, int]] = {}
+    for d in range(2, int(need.max()) + 1):
+        coefficients = need // d
+        key = coefficients.tobytes()
+        if coefficients.sum() > capacity // d and (key not in tightest or capacity // d < tightest[key][1]):
+            tightest[key] = (coefficients, capacity // d)
+    return [(group[coefficients > 0], coefficients[coefficients > 0], upper)
+            for coefficients, upper in tightest.values()]

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from allocator.matching.api import allocate
 from allocator.matching.constrained import feasible
 from allocator.matching.housing_question import NO, YES, HousingQuestions
-from allocator.matching.question_model import RelaxedQuestion, _rounded_hours
+from allocator.matching.question_model import RelaxedQuestion
 from allocator.matching.reader import read_problem
+from allocator.matching.side_constraints import rounded_hours
 from allocator.matching.work_budget import WorkBudget
 from tests.allocator.matching.test_matching_housing_question import (
     _exact,
@@ -27,9 +28,9 @@ from tests.allocator.matching.test_matching_housing_question import (
 
 @settings(max_examples=200, derandomize=True, deadline=None)
 @given(st.lists(st.integers(1, 12), min_size=1, max_size=7), st.integers(1, 40))
-def test_rounded_hours_hold_for_every_group_that_fits(needs: list[int], capacity: int) -> None:
+def testrounded_hours_hold_for_every_group_that_fits(needs: list[int], capacity: int) -> None:
     need = np.array(needs, dtype=np.int64)
-    cuts = _rounded_hours(np.arange(len(needs)), need, capacity)
+    cuts = rounded_hours(np.arange(len(needs)), need, capacity)
     for size in range(len(needs) + 1):
         for group in itertools.combinations(range(len(needs)), size):
             if need[list(group)].sum() > capacity:
