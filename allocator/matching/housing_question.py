@@ -37,15 +37,16 @@ from allocator.matching.unit_choices import Choices
 from allocator.matching.work_budget import (
     FLOW_UNITS_PER_ARC,
     MODEL_UNITS_PER_VARIABLE,
+    QUESTION_HIGHS_UNITS,
+    QUESTION_HIGHS_UNITS_PER_ITERATION,
     QUESTION_UNITS,
     QUESTION_UNITS_PER_PERSON,
     WorkBudget,
-    highs_units,
 )
 
 QUESTION_LIMIT = 0.3  # CP-SAT deterministic time for one question before HiGHS is asked
 HIGHS_NODES = 200  # HiGHS's branch-and-bound nodes for one question (those measured needed 0–100)
-HIGHS_FROM = 1.0  # units left at least before HiGHS is asked (one question took 0.1–3 units, most under 1)
+HIGHS_FROM = 0.5  # units left at least before HiGHS is asked (one question took 0.1–2 units, most under 0.3)
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
@@ -172,7 +173,8 @@ class HousingQuestions:
         highs.run()
         # The size that matters is the presolved one: the persons asked about, their choices and rows.
         size = int(members.sum()) + int(np.isin(self.choices.person, np.flatnonzero(members)).sum()) * 2
-        self.budget.charge(highs_units(highs.getInfo().simplex_iteration_count, size))
+        self.budget.charge(QUESTION_HIGHS_UNITS
+                           + highs.getInfo().simplex_iteration_count * size * QUESTION_HIGHS_UNITS_PER_ITERATION)
         self.budget.exhausted()  # records a cut by the clock, if the safety net stopped HiGHS
         status = highs.getModelStatus()
         if status == HighsModelStatus.kOptimal:
