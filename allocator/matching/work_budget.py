@@ -39,16 +39,16 @@ QUESTION_UNITS = 0.004  # asking one stage-1 question of CP-SAT (copying the rou
 QUESTION_UNITS_PER_PERSON = 1e-5  # ... and per person who must be housed (their row and hint)
 HIGHS_UNITS_PER_ITERATION = 7e-8  # a simplex iteration of HiGHS's MIP, per row and column of the model (0.1 ms
 # each for a 1,200-row admission on 1,000 × 400, 0.3 ms for 5,700 rows on 5,000 × 2,000: see highs_units)
-EJECTION_UNITS_PER_TRY = 4e-6  # one place tried in stage 1's chains of moves (a check of the unit's limits)
-LP_UNITS_PER_SOLVE = 2e-3  # re-solving stage 1's relaxed question in HiGHS from its last basis ...
-LP_UNITS_PER_ITERATION = 7e-9  # ... and per dual simplex iteration, per row and column of the model
-QUESTION_HIGHS_UNITS = 0.1  # HiGHS's MIP on one stage-1 question: presolve and the root ...
-QUESTION_HIGHS_UNITS_PER_ITERATION = 1.5e-8  # ... and per simplex iteration, per person and choice asked about
+EJECTION_UNITS_PER_TRY = 5e-6  # one place tried in stage 1's chains of moves (a check of the unit's limits)
+LP_UNITS_PER_SOLVE = 2.2e-3  # re-solving stage 1's relaxed question in HiGHS from its last basis ...
+LP_UNITS_PER_ITERATION = 8e-9  # ... and per dual simplex iteration, per row and column of the model
+QUESTION_HIGHS_UNITS = 0.15  # HiGHS's MIP on one stage-1 question: presolve and the root ...
+QUESTION_HIGHS_UNITS_PER_ITERATION = 2e-8  # ... and per simplex iteration, per person and choice asked about
 # (7 questions of 1,000 × 400 rounds: 0.24–0.82 s at the root, 2.9 s for 25,000 iterations over 140 nodes)
 HIGHS_UNITS_PER_ROW = 5e-6  # building and presolving a HiGHS MIP, per row and column
 LP_UNITS_PER_NONZERO = 6e-6  # building and solving the fit LP with GLOP (pywraplp), per nonzero ...
 LP_LINEAR_NONZEROS = 100_000  # ... up to this many; larger LPs cost more per nonzero (fit_lp.lp_units)
-RESIDUAL_UNITS_PER_PAIR = 2e-9  # one round of the relaxed bound's distances to the sink, per eligible pair
+RESIDUAL_UNITS_PER_PAIR = 3e-9  # one round of the relaxed bound's distances to the sink, per eligible pair
 # (relaxed_bound: 1.2 ms for the 10 rounds of a refusal on 29,000 pairs)
 SCAN_UNITS_PER_PAIR = 4e-8  # one vectorised pass over the eligible pairs (greedy, repairs, checks)
 REPAIR_UNITS_PER_PAIR = 2e-7  # greedy filling or the stability repair, per eligible pair of the round ...
