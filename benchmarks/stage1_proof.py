@@ -8,7 +8,7 @@ end, and prints per round: whether the housed set was proven best by priority, h
 applicants were proven, the questions asked and who answered them (a refusal that carries
 over, a window of applicants refused at once, the linear relaxation, a chain of moves,
 CP-SAT about one applicant or about a window, HiGHS), the work units spent and the wall
-clock. A 30 s limit gives stage 1 about 1.7 units (:mod:`allocator.matching.work_budget`),
+clock. A 30 s limit gives stage 1 about 2.6 units (:mod:`allocator.matching.work_budget`),
 which is what to compare the units with. The rounds are the allocation benchmark's
 (``allocator generate --side-constraints``).
 """
