@@ -23,7 +23,7 @@ Asking the exact oracle for every applicant would be far too slow; these make it
 * **A small exact model**, asked only when those do not answer:
   :class:`allocator.matching.housing_question.HousingQuestions` (who lives in which unit,
   places left to Hall's theorem; CP-SAT, then HiGHS). Once it has said "no" :data:`STREAK`
-  times in a row, the rounds are usually full, and it is asked instead whether *any* of the
+  times in a row, the units are usually full, and it is asked instead whether *any* of the
   next :data:`WINDOW` applicants left out can join: a "no" refuses them all at once (each of
   them alone could not join either, nor later, as the decided set only grows).
 
