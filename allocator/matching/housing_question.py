@@ -153,7 +153,7 @@ class HousingQuestions:
         solver.parameters.random_seed = SEED
         solver.parameters.linearization_level = 2
         solver.parameters.max_deterministic_time = max(0.001, limit)
-        solver.parameters.max_time_in_seconds = self.budget.solver_seconds()
+        solver.parameters.max_time_in_seconds = self.budget.solver_seconds(limit)
         self.budget.charge(QUESTION_UNITS + int(members.sum()) * QUESTION_UNITS_PER_PERSON)
         status = solver.status_name(solver.solve(model))
         self.budget.charge(solver.deterministic_time)

@@ -92,7 +92,7 @@ class PairModel:
         solver.parameters.random_seed = SEED
         solver.parameters.linearization_level = 2  # measured: far better bounds and fits on these models
         solver.parameters.max_deterministic_time = max(deterministic, 0.001)
-        solver.parameters.max_time_in_seconds = budget.solver_seconds()
+        solver.parameters.max_time_in_seconds = budget.solver_seconds(deterministic)
         budget.charge(self.charge())
         status = solver.solve(self.model)
         budget.charge(solver.deterministic_time)

@@ -28,6 +28,8 @@ from collections.abc import Callable
 
 UNITS_PER_SECOND = 0.2
 """Work units per second of time limit (see the module docstring for how it was measured)."""
+SLOW_SECONDS_PER_UNIT = 5.0
+"""Wall clock a unit took at most in the loaded runs measured (load 9–10), for :meth:`WorkBudget.solver_seconds`."""
 CLOCK_MARGIN = 0.1
 """Share of the limit kept back from the safety net, for the last bound, explanations and writing
 the result (5 % let a 30 s round at load 10 end at 30.4 s: what follows the net took longer)."""
@@ -96,12 +98,20 @@ class WorkBudget:
     def wall_left(self) -> float:
         return float("inf") if self.deadline is None else max(0.0, self.deadline - self.clock())
 
-    def solver_seconds(self) -> float:
+    def solver_seconds(self, units: float = 0.0) -> float:
         """CP-SAT's own wall-clock limit: what the safety net leaves (none under a test's clock,
-        which CP-SAT cannot see)."""
+        which CP-SAT cannot see).
+
+        CP-SAT sizes parts of its work (presolve, probing) by the time it has left, so a wall
+        limit close to what a solve of ``units`` may take can change that solve without stopping
+        it, and the result without saying so. If less is left than ``units`` take on a slow
+        machine (:data:`SLOW_SECONDS_PER_UNIT`), the stage is counted as cut by the clock."""
         if self.clock is not time.monotonic:
             return 1e6
-        return max(0.001, min(self.wall_left(), 1e6))
+        left = self.wall_left()
+        if left < units * SLOW_SECONDS_PER_UNIT:
+            self.cut[self.stage] = "clock"
+        return max(0.001, min(left, 1e6))
 
     def exhausted(self, share: float = 1.0) -> bool:
         """Is ``share`` of the budget spent (or the clock out)? Records the cut for the stage."""

@@ -8,6 +8,7 @@ stops the search early and the result says so.
 from __future__ import annotations
 
 import itertools
+import time
 
 import numpy as np
 import ortools
@@ -66,6 +67,18 @@ def test_the_budget_records_the_stage_it_cut() -> None:
     assert budget.exhausted() and budget.cut == {"fit": "budget"}
     assert not budget.clock_decided
     assert UNITS_PER_SECOND > 0
+
+
+def test_a_solver_limit_near_the_deadline_counts_as_cut_by_the_clock() -> None:
+    """CP-SAT sizes its presolve by the wall time it has: a limit tighter than a slow machine
+    could need for the solve may change it unseen, so the stage says the clock decided."""
+    roomy = WorkBudget(10.0, deadline=time.monotonic() + 60.0)
+    roomy.stage = "fit"
+    assert roomy.solver_seconds(1.0) > 50 and not roomy.clock_decided
+    tight = WorkBudget(10.0, deadline=time.monotonic() + 2.0)
+    tight.stage = "fit"
+    assert tight.solver_seconds(0.1) <= 2.0 and not tight.clock_decided  # 0.1 units fit in 2 s
+    assert tight.solver_seconds(1.0) <= 2.0 and tight.cut == {"fit": "clock"}
 
 
 def test_stats_name_the_solver_version_limit_and_budget() -> None:
