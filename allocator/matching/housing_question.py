@@ -31,7 +31,7 @@ from allocator.matching.flow import build_arcs, solve_arcs
 from allocator.matching.nearby import expand_ranges
 from allocator.matching.occupancy import FREE
 from allocator.matching.pair_model import SEED
-from allocator.matching.question_model import QuestionRows, RelaxedQuestion, highs_model
+from allocator.matching.question_model import QuestionRows, RelaxedQuestion, highs_model, house_exactly
 from allocator.matching.side_constraints import SideConstraints
 from allocator.matching.unit_choices import Choices
 from allocator.matching.work_budget import (
@@ -74,7 +74,6 @@ class HousingQuestions:
         for columns, values, upper in self.rows.rows:
             self.template.add(cp_model.LinearExpr.weighted_sum([x[k] for k in columns.tolist()], values.tolist())
                               <= upper)
-        self.highs = None
         self.tally: Counter[str] = Counter()  # answers by who gave them ("cp-sat no", "highs yes", ...)
 
     def ask(self, members: np.ndarray, incumbent: np.ndarray, units: float) -> tuple[str, np.ndarray | None]:
@@ -165,9 +164,8 @@ class HousingQuestions:
     def _ask_highs(self, members: np.ndarray) -> tuple[str, np.ndarray | None]:
         from highspy._core import HighsModelStatus
 
-        highs = self._highs()
-        bound = members[self.persons].astype(np.float64)
-        highs.changeRowsBounds(len(self.persons), np.arange(len(self.persons), dtype=np.int32), bound, bound)
+        highs = self.mip
+        house_exactly(highs, self.persons, members)
         highs.clearSolver()
         highs.setOptionValue("time_limit", self.budget.solver_seconds())
         highs.run()
@@ -181,12 +179,11 @@ class HousingQuestions:
             return YES, np.flatnonzero(np.asarray(highs.getSolution().col_value) > 0.5)
         return (NO, None) if status == HighsModelStatus.kInfeasible else (UNKNOWN, None)
 
-    def _highs(self):
+    @cached_property
+    def mip(self):
         """The same model in HiGHS, built on first use (persons' rows first, in person order)."""
-        if self.highs is None:
-            self.highs = highs_model(self.choices, self.person_rows, self.rows.rows, self.budget, integer=True,
-                                     mip_max_nodes=HIGHS_NODES)
-        return self.highs
+        return highs_model(self.choices, self.person_rows, self.rows.rows, self.budget, integer=True,
+                           mip_max_nodes=HIGHS_NODES)
 
     def _place(self, members: np.ndarray, chosen: np.ndarray) -> np.ndarray | None:
         """Everyone of ``members`` in a place of the unit chosen for them (one flow), or None if

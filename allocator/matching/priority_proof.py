@@ -17,7 +17,7 @@ Asking the exact oracle for every applicant would be far too slow; these make it
   meet everyone the refused one must not meet there, is refused too: they could replace them
   in any allocation. The decided set only grows, so a refusal stays valid.
 * **Quick answers before the exact model.** The question's linear relaxation with cuts for
-  whole people (:mod:`allocator.matching.question_model`) refuses most of the rest in a few
+  whole people (:mod:`allocator.matching.question_model`) refuses many of the rest in a few
   milliseconds, and a chain of one or two moves (:mod:`allocator.matching.ejection`) finds
   most "yes"es.
 * **A small exact model**, asked only when those do not answer:

@@ -5,7 +5,7 @@ choice and, besides each person's row, these rows (:class:`QuestionRows`): Hall'
 unit's places, each unit's support hours where its candidates could exceed them, and for each
 not-with pair that could meet in a unit at most one of the two there.
 
-Its linear relaxation (:class:`RelaxedQuestion`) answers most "no"s at once. It is tightened by
+Its linear relaxation (:class:`RelaxedQuestion`) answers many "no"s at once. It is tightened by
 Chvátal–Gomory cuts on units' hours (:func:`allocator.matching.side_constraints.rounded_hours`):
 people come whole, so for any d ≥ 2 the residents of a unit with hours H satisfy
 Σ ⌊need/d⌋ ≤ ⌊H/d⌋. On 1,000 × 400 seed 3 the relaxation without
@@ -72,6 +72,13 @@ def highs_model(choices: Choices, person_rows, rows: list[Row], budget: WorkBudg
     return highs
 
 
+def house_exactly(highs, persons: np.ndarray, members: np.ndarray) -> None:
+    """Set the persons' rows (``persons`` in row order) of a :func:`highs_model`: one choice for
+    each of ``members``, none for everyone else."""
+    bound = members[persons].astype(np.float64)
+    highs.changeRowsBounds(len(persons), np.arange(len(persons), dtype=np.int32), bound, bound)
+
+
 class RelaxedQuestion:
     """The question's linear relaxation with the cuts, re-solved by HiGHS from its last basis
     (a question changes only the bounds of the persons' rows)."""
@@ -87,8 +94,7 @@ class RelaxedQuestion:
         """Has the relaxation no solution housing exactly ``members`` (so neither has the question)?"""
         from highspy._core import HighsModelStatus
 
-        bound = members[self.persons].astype(np.float64)
-        self.highs.changeRowsBounds(len(self.persons), np.arange(len(self.persons), dtype=np.int32), bound, bound)
+        house_exactly(self.highs, self.persons, members)
         self.highs.run()
         iterations = self.highs.getInfo().simplex_iteration_count  # of this run
         self.budget.charge(LP_UNITS_PER_SOLVE + iterations * self.size * LP_UNITS_PER_ITERATION)

@@ -12,7 +12,7 @@ basis). That applicant is the first one left out from whom the sink can be reach
 residual network once the refused applicant's path is taken back; one pass of shortest
 distances to the sink (Bellman–Ford with NumPy over the eligible pairs) finds them and the
 path that houses them. On 1,000 × 400 rounds this replaced a new flow of every eligible pair
-after each of the 200–450 refusals of a whole proof.
+after each of the 150–450 refusals of a whole proof.
 """
 
 from __future__ import annotations

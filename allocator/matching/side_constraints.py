@@ -110,13 +110,13 @@ def rounded_hours(group: np.ndarray, need: np.ndarray, capacity: int) -> list[tu
     whose needs sum to at most ``capacity`` have Σ ⌊need/d⌋ ≤ ⌊capacity/d⌋ for any d, since the
     left side is whole and at most Σ need/d. Over the unit's columns ``group`` (each with its
     person's ``need``), as (columns, coefficients, bound) for d = 2..max need where the cut can
-    bind; of cuts with the same coefficients, the one with the least bound. An LP relaxation
-    that spreads people over units (3 people of 4 hours in two units of 6) lacks them."""
+    bind; of cuts with the same coefficients, the one with the least bound (the last: the bound
+    shrinks as d grows). An LP relaxation that spreads people over units (3 people of 4 hours in
+    two units of 6) lacks them."""
     tightest: dict[bytes, tuple[np.ndarray, int]] = {}
     for d in range(2, int(need.max()) + 1):
         coefficients = need // d
-        key = coefficients.tobytes()
-        if coefficients.sum() > capacity // d and (key not in tightest or capacity // d < tightest[key][1]):
-            tightest[key] = (coefficients, capacity // d)
+        if coefficients.sum() > capacity // d:
+            tightest[coefficients.tobytes()] = (coefficients, capacity // d)
     return [(group[coefficients > 0], coefficients[coefficients > 0], upper)
             for coefficients, upper in tightest.values()]

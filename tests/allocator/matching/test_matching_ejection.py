@@ -3,8 +3,6 @@ every unit limit, and they find what one or two moves make possible."""
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 
 from allocator.matching.api import allocate
@@ -14,7 +12,7 @@ from allocator.matching.housing_question import YES, HousingQuestions
 from allocator.matching.reader import read_problem
 from allocator.matching.work_budget import WorkBudget
 from tests.allocator.matching.rounds import generated_start
-from tests.allocator.matching.test_matching_housing_question import _members, _tiny_round, tiny_rounds
+from tests.allocator.matching.test_matching_housing_question import _groups, _members, _tiny_round, tiny_rounds
 from tests.allocator.matching.test_matching_room_rounding import _two_accessible_flats_problem
 
 
@@ -62,16 +60,15 @@ def test_a_chain_found_on_a_tiny_round_is_a_true_yes(problem: dict) -> None:
     chains = Ejections(eligibility, side, WorkBudget(100.0))
     questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
     nobody = np.full(applicants, -1)
-    for size in (1, 2, 3):
-        for decided in itertools.combinations(range(applicants), size):
-            answer, incumbent = questions.ask(_members(applicants, decided), nobody, 100.0)
-            if answer != YES:
-                continue
-            for applicant in sorted(set(range(applicants)) - set(decided)):
-                with_them = _members(applicants, (*decided, applicant))
-                joined = chains.join(with_them, applicant, incumbent)
-                if joined is not None:
-                    _assert_houses_exactly(eligibility, side, joined, with_them)
+    for decided, members in _groups(applicants, (1, 2, 3)):
+        answer, incumbent = questions.ask(members, nobody, 100.0)
+        if answer != YES:
+            continue
+        for applicant in sorted(set(range(applicants)) - set(decided)):
+            with_them = _members(applicants, (*decided, applicant))
+            joined = chains.join(with_them, applicant, incumbent)
+            if joined is not None:
+                _assert_houses_exactly(eligibility, side, joined, with_them)
 
 
 def test_chains_on_a_generated_round_house_more_within_every_limit() -> None:

@@ -34,6 +34,13 @@ def _members(applicants: int, chosen) -> np.ndarray:
     return members
 
 
+def _groups(applicants: int, sizes: tuple[int, ...]):
+    """Every group of ``sizes`` applicants: (their indices, as a mask)."""
+    for size in sizes:
+        for chosen in itertools.combinations(range(applicants), size):
+            yield chosen, _members(applicants, chosen)
+
+
 def _tiny_round(problem: dict):
     """(eligibility, side constraints, applicants) of a tiny problem."""
     solution = allocate(read_problem(problem), time_limit=5)
@@ -94,13 +101,11 @@ def test_a_greedy_set_is_housed_within_every_rule_and_everyone_is_refused() -> N
 def test_answers_agree_with_the_pair_model_on_tiny_rounds(problem: dict) -> None:
     eligibility, side, applicants = _tiny_round(problem)
     questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
-    for size in (2, 3, 4):
-        for chosen in itertools.combinations(range(applicants), size):
-            members = _members(applicants, chosen)
-            answer, placed = questions.ask(members, np.full(applicants, -1), 100.0)
-            assert answer == (YES if _exact(eligibility, side, members) else NO)
-            if answer == YES:
-                assert np.array_equal(placed >= 0, members) and feasible(eligibility, side, placed)
+    for _, members in _groups(applicants, (2, 3, 4)):
+        answer, placed = questions.ask(members, np.full(applicants, -1), 100.0)
+        assert answer == (YES if _exact(eligibility, side, members) else NO)
+        if answer == YES:
+            assert np.array_equal(placed >= 0, members) and feasible(eligibility, side, placed)
 
 
 @tiny_rounds
@@ -108,16 +113,15 @@ def test_a_refusal_answers_only_for_those_who_could_not_join_either(problem: dic
     """Whenever a refused applicant answers for another, the other cannot join that set either."""
     eligibility, side, applicants = _tiny_round(problem)
     refusals = Refusals(eligibility, side)
-    for size in (1, 2, 3):
-        for decided in itertools.combinations(range(applicants), size):
-            if not _exact(eligibility, side, _members(applicants, decided)):
+    for decided, members in _groups(applicants, (1, 2, 3)):
+        if not _exact(eligibility, side, members):
+            continue
+        for refused, other in itertools.permutations(set(range(applicants)) - set(decided), 2):
+            if _exact(eligibility, side, _members(applicants, (*decided, refused))):
                 continue
-            for refused, other in itertools.permutations(set(range(applicants)) - set(decided), 2):
-                if _exact(eligibility, side, _members(applicants, (*decided, refused))):
-                    continue
-                refusals.refused = [refused]
-                if refusals.cover(other):
-                    assert not _exact(eligibility, side, _members(applicants, (*decided, other)))
+            refusals.refused = [refused]
+            if refusals.cover(other):
+                assert not _exact(eligibility, side, _members(applicants, (*decided, other)))
 
 
 def _one_unit_problem(needs: list[int], not_with: dict[int, int] | None = None) -> dict:

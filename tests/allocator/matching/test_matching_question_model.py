@@ -19,6 +19,7 @@ from allocator.matching.side_constraints import rounded_hours
 from allocator.matching.work_budget import WorkBudget
 from tests.allocator.matching.test_matching_housing_question import (
     _exact,
+    _groups,
     _members,
     _one_unit_problem,
     _tiny_round,
@@ -70,11 +71,9 @@ def test_the_cuts_refuse_three_people_of_four_hours_in_two_units_of_six() -> Non
 def test_the_relaxation_refuses_only_sets_that_cannot_be_housed(problem: dict) -> None:
     eligibility, side, applicants = _tiny_round(problem)
     questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
-    for size in (2, 3, 4):
-        for chosen in itertools.combinations(range(applicants), size):
-            members = _members(applicants, chosen)
-            if questions.relaxation_refuses(members):
-                assert not _exact(eligibility, side, members)
+    for _, members in _groups(applicants, (2, 3, 4)):
+        if questions.relaxation_refuses(members):
+            assert not _exact(eligibility, side, members)
 
 
 @tiny_rounds
@@ -82,17 +81,15 @@ def test_a_window_is_refused_only_when_none_of_it_could_join(problem: dict) -> N
     eligibility, side, applicants = _tiny_round(problem)
     questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
     nobody = np.full(applicants, -1)
-    for size in (1, 2):
-        for decided in itertools.combinations(range(applicants), size):
-            members = _members(applicants, decided)
-            if not _exact(eligibility, side, members):
-                continue
-            window = np.array(sorted(set(range(applicants)) - set(decided)), dtype=np.int64)
-            answer, placed = questions.ask_any(members, window, nobody, 100.0)
-            alone = [_exact(eligibility, side, _members(applicants, (*decided, int(j)))) for j in window]
-            if answer == NO:
-                assert not any(alone)
-            elif answer == YES:
-                housed = placed >= 0
-                assert np.all(housed[members]) and housed[window].any() and feasible(eligibility, side, placed)
-                assert not np.any(housed & ~members & ~np.isin(np.arange(applicants), window))
+    for decided, members in _groups(applicants, (1, 2)):
+        if not _exact(eligibility, side, members):
+            continue
+        window = np.array(sorted(set(range(applicants)) - set(decided)), dtype=np.int64)
+        answer, placed = questions.ask_any(members, window, nobody, 100.0)
+        alone = [_exact(eligibility, side, _members(applicants, (*decided, int(j)))) for j in window]
+        if answer == NO:
+            assert not any(alone)
+        elif answer == YES:
+            housed = placed >= 0
+            assert np.all(housed[members]) and housed[window].any() and feasible(eligibility, side, placed)
+            assert not np.any(housed & ~members & ~np.isin(np.arange(applicants), window))
