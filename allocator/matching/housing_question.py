@@ -117,7 +117,11 @@ class HousingQuestions:
                 units: float) -> tuple[str, np.ndarray | None]:
         """Can ``members`` be housed together with at least one applicant of ``window``?
         (NO, None) refuses each of them at once; (YES, an allocation housing ``members`` and
-        some of ``window``); (UNKNOWN, None). CP-SAT only."""
+        some of ``window``); (UNKNOWN, None). CP-SAT only. ``window`` must not be among
+        ``members``: one of them there would make the question the same as :meth:`ask`
+        about them alone, whose "no" says nothing about the others."""
+        if np.any(members[window]):
+            raise ValueError("the window's applicants must not be among those who must be housed")
         window = window[self.row_of[window] >= 0]
         if np.any(self.row_of[members] < 0) or len(window) == 0:
             return UNKNOWN, None

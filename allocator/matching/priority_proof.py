@@ -147,7 +147,9 @@ class PriorityProver:
     def _ask_exact_model(self, members: np.ndarray, applicant: int, incumbent: np.ndarray, units: float):
         if self.no_streak >= STREAK:
             window = self._window(applicant, incumbent)
-            answer, solved = self.questions.ask_any(members, window, incumbent, units)
+            decided = members.copy()
+            decided[applicant] = False  # the window's first: asked whether *any* of it can join those decided
+            answer, solved = self.questions.ask_any(decided, window, incumbent, units)
             if answer == NO:
                 self.refusals.refuse_ahead(window[1:])
                 return NO, None

@@ -166,6 +166,26 @@ def test_stage_1_proves_the_set_that_greedy_with_an_exact_oracle_builds(size, se
     """The whole proof on a generated round, against the definition: in priority order, take
     each applicant whom the exact pair model can house together with everyone taken before.
     (The second round has the exact model refuse a window of applicants at once.)"""
+    _check_the_whole_proof(size, seed, answered_by)
+
+
+@pytest.mark.parametrize("seed", [2, 7])
+def test_a_window_refuses_only_applicants_who_cannot_join(monkeypatch, seed) -> None:
+    """With the exact model asked every question the refusals leave, about a window each time,
+    the proof still builds the definition's set: a window's "no" must mean that none of it can
+    join, not only its first applicant. (Asked with its first applicant among those who must be
+    housed, the question was only about them, and its "no" refused on seed 7 an applicant
+    who could join.)"""
+    from allocator.matching import priority_proof
+
+    monkeypatch.setattr(priority_proof, "STREAK", 0)
+    monkeypatch.setattr(priority_proof, "WINDOW", 4)
+    monkeypatch.setattr(HousingQuestions, "relaxation_refuses", lambda self, members: False)
+    monkeypatch.setattr(priority_proof.Ejections, "join", lambda self, members, applicant, incumbent: None)
+    _check_the_whole_proof((150, 60), seed, "window no")
+
+
+def _check_the_whole_proof(size: tuple[int, int], seed: int, answered_by: str) -> None:
     from allocator.matching.constrained import Search, flow_pair_of
     from allocator.matching.generate import generate_problem
     from allocator.matching.greedy import greedy_allocation
