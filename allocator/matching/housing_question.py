@@ -14,8 +14,6 @@ time). A question it leaves open goes to HiGHS's MIP (one thread, seeded, a node
 deterministic seconds to find or had not found after 30, while CP-SAT answered most questions
 in under 0.1 deterministic seconds, where HiGHS took about 0.5 s each. A "yes" comes with an
 allocation: one flow places everyone within the units chosen (Hall's limits guarantee it can).
-:meth:`HousingQuestions.ask_any` asks CP-SAT instead whether some of a window of applicants can
-join: its "no" refuses each of them.
 """
 
 from __future__ import annotations
@@ -113,42 +111,12 @@ class HousingQuestions:
         unit_of[housed] = self.eligibility.unit[incumbent[housed]]
         return (unit_of[self.choices.person] == self.choices.unit).astype(np.int64)
 
-    def ask_any(self, members: np.ndarray, window: np.ndarray, incumbent: np.ndarray,
-                units: float) -> tuple[str, np.ndarray | None]:
-        """Can ``members`` be housed together with at least one applicant of ``window``?
-        (NO, None) refuses each of them at once; (YES, an allocation housing ``members`` and
-        some of ``window``); (UNKNOWN, None). CP-SAT only. ``window`` must not be among
-        ``members``: one of them there would make the question the same as :meth:`ask`
-        about them alone, whose "no" says nothing about the others."""
-        if np.any(members[window]):
-            raise ValueError("the window's applicants must not be among those who must be housed")
-        window = window[self.row_of[window] >= 0]
-        if np.any(self.row_of[members] < 0) or len(window) == 0:
-            return UNKNOWN, None
-        answer, chosen = self._ask_cp_sat(members, incumbent, min(QUESTION_LIMIT, units), window)
-        self.tally[f"cp-sat any {answer}"] += 1
-        if answer != YES:
-            return answer, None
-        housed = members.copy()
-        housed[self.choices.person[chosen]] = True
-        placed = self._place(housed, chosen)
-        return (YES, placed) if placed is not None else (UNKNOWN, None)
-
-    def _ask_cp_sat(self, members: np.ndarray, incumbent: np.ndarray, limit: float,
-                    window: np.ndarray | None = None) -> tuple[str, np.ndarray | None]:
+    def _ask_cp_sat(self, members: np.ndarray, incumbent: np.ndarray, limit: float) -> tuple[str, np.ndarray | None]:
         model = self.template.clone()
         proto = model.proto
         for row in self.row_of[np.flatnonzero(members)].tolist():
             domain = proto.constraints[row].linear.domain
             domain[0] = domain[1] = 1
-        if window is not None:  # each of them may be housed, and one must be
-            for row in self.row_of[window].tolist():
-                proto.constraints[row].linear.domain[1] = 1
-            columns = np.flatnonzero(np.isin(self.choices.person, window)).tolist()
-            linear = proto.constraints.add().linear
-            linear.vars.extend(columns)
-            linear.coeffs.extend([1] * len(columns))
-            linear.domain.extend([1, len(columns)])
         proto.solution_hint.vars.extend(range(len(self.choices)))
         proto.solution_hint.values.extend(self._hint(incumbent).tolist())
         solver = self.cp_model.CpSolver()

@@ -12,20 +12,19 @@ Asking the exact oracle for every applicant would be far too slow; these make it
   houses and the incumbent does not, a question is asked. A "yes" leaves the bound as it
   is (it already houses them); a "no" changes it by at most one applicant
   (:mod:`allocator.matching.relaxed_bound`, no new flow).
-* **Refusals that carry over.** Once an applicant is refused, anyone later who is eligible
-  only for places the refused one is eligible for, needs at least as many hours, and must not
-  meet everyone the refused one must not meet there, is refused too: they could replace them
-  in any allocation. The decided set only grows, so a refusal stays valid.
+* **Refusals that carry over.** Once an applicant is refused, a later one is refused too if,
+  in each unit they could live in, someone refused before is eligible for all their places
+  there, needs no more hours, and must not meet anyone there whom they need not avoid too: in
+  any allocation housing the later one, that refused one could take their place. The decided
+  set only grows, so a refusal stays valid. (One refused applicant covering every unit, the
+  first form of this rule, answered 205–277 questions a round; unit by unit 194–352.)
 * **Quick answers before the exact model.** The question's linear relaxation with cuts for
-  whole people (:mod:`allocator.matching.question_model`) refuses many of the rest in a few
+  whole people (:mod:`allocator.matching.question_model`) refuses most of the rest in a few
   milliseconds, and a chain of one or two moves (:mod:`allocator.matching.ejection`) finds
   most "yes"es.
 * **A small exact model**, asked only when those do not answer:
   :class:`allocator.matching.housing_question.HousingQuestions` (who lives in which unit,
-  places left to Hall's theorem; CP-SAT, then HiGHS). Once it has said "no" :data:`STREAK`
-  times in a row, the units are usually full, and it is asked instead whether *any* of the
-  next :data:`WINDOW` applicants left out can join: a "no" refuses them all at once (each of
-  them alone could not join either, nor later, as the decided set only grows).
+  places left to Hall's theorem; CP-SAT, then HiGHS).
 
 ``benchmarks/stage1_proof.py`` prints who answered the questions of whole proofs.
 
@@ -49,10 +48,6 @@ from allocator.matching.relaxed_bound import RelaxedBound
 from allocator.matching.side_constraints import SideConstraints
 from allocator.matching.work_budget import WorkBudget
 
-STREAK = 2  # exact "no"s in a row after which the exact model is asked about a window of applicants
-WINDOW = 16  # applicants left out asked about at once (measured on 1,000 × 400 rounds: 8 refused fewer
-# at a time, 32 left more questions unanswered within their limit)
-
 
 @dataclass(frozen=True)
 class PriorityProof:
@@ -72,7 +67,6 @@ class PriorityProver:
         self.refusals = Refusals(eligibility, side)
         self.ejections = Ejections(eligibility, side, budget)
         self.chains = 0  # questions answered "yes" by a chain of moves
-        self.no_streak = 0  # questions the exact model answered "no" in a row
 
     @cached_property
     def questions(self) -> HousingQuestions:
@@ -83,8 +77,7 @@ class PriorityProver:
     def tally(self) -> Counter[str]:
         """The questions by who answered them ("refusal no", "cp-sat yes", "highs no", ...)."""
         asked = Counter(self.questions.tally) if "questions" in vars(self) else Counter()
-        return asked + Counter({"refusal no": self.refusals.answered, "window no": self.refusals.answered_ahead,
-                                "chain yes": self.chains})
+        return asked + Counter({"refusal no": self.refusals.answered, "chain yes": self.chains})
 
     @property
     def asked_highs(self) -> bool:
@@ -137,79 +130,50 @@ class PriorityProver:
             answer, solved = NO, None
         elif (joined := self.ejections.join(members, applicant, incumbent)) is not None:
             self.chains += 1
-            return YES, joined
+            answer, solved = YES, joined
         else:
-            answer, solved = self._ask_exact_model(members, applicant, incumbent, units)
+            answer, solved = self.questions.ask(members, incumbent, units)
         if answer == NO:
             self.refusals.add(applicant)
         return answer, solved
-
-    def _ask_exact_model(self, members: np.ndarray, applicant: int, incumbent: np.ndarray, units: float):
-        if self.no_streak >= STREAK:
-            window = self._window(applicant, incumbent)
-            decided = members.copy()
-            decided[applicant] = False  # the window's first: asked whether *any* of it can join those decided
-            answer, solved = self.questions.ask_any(decided, window, incumbent, units)
-            if answer == NO:
-                self.refusals.refuse_ahead(window[1:])
-                return NO, None
-            if answer == YES and solved[applicant] >= 0:
-                self.no_streak = 0
-                return YES, solved
-        answer, solved = self.questions.ask(members, incumbent, units)
-        self.no_streak = self.no_streak + 1 if answer == NO else 0
-        return answer, solved
-
-    def _window(self, applicant: int, incumbent: np.ndarray) -> np.ndarray:
-        """``applicant`` and the next applicants left out by ``incumbent`` not refused already."""
-        window = [applicant]
-        for later in np.flatnonzero(incumbent[applicant + 1:] < 0).tolist():
-            if len(window) == WINDOW:
-                break
-            if not self.refusals.cover(applicant + 1 + later, count=False):
-                window.append(applicant + 1 + later)
-        return np.array(window, dtype=np.int64)
 
 
 class Refusals:
     """Applicants refused so far, and who they answer for (see the module docstring)."""
 
     def __init__(self, eligibility: Eligibility, side: SideConstraints):
-        starts = eligibility.starts()
-        places = eligibility.pairs.place
-        self.places = [frozenset(places[starts[i]:starts[i + 1]].tolist())
+        starts, place_unit = eligibility.starts(), eligibility.columns.place_unit
+        self.places = [frozenset(eligibility.pairs.place[starts[i]:starts[i + 1]].tolist())
                        for i in range(len(eligibility.problem.applicants))]
-        self.units_of = [frozenset(eligibility.unit[starts[i]:starts[i + 1]].tolist())
-                         for i in range(len(eligibility.problem.applicants))]
+        self.places_in: list[dict[int, frozenset[int]]] = []  # per applicant: unit → their places there
+        for places in self.places:
+            by_unit: dict[int, set[int]] = {}
+            for place in places:
+                by_unit.setdefault(int(place_unit[place]), set()).add(place)
+            self.places_in.append({unit: frozenset(chosen) for unit, chosen in by_unit.items()})
         self.need = side.need
         self.partners = side.partners()
         self.refused: list[int] = []
-        self.ahead: set[int] = set()  # refused together with an earlier applicant (PriorityProver._ask_exact_model)
+        self.refused_at: dict[int, list[int]] = {}  # place → refused applicants eligible for it
         self.answered = 0  # questions answered by a refusal that carries over
-        self.answered_ahead = 0  # questions answered by a refusal together with an earlier applicant
 
     def add(self, applicant: int) -> None:
         self.refused.append(applicant)
+        for place in self.places[applicant]:
+            self.refused_at.setdefault(place, []).append(applicant)
 
-    def refuse_ahead(self, applicants: np.ndarray) -> None:
-        self.ahead.update(applicants.tolist())
-
-    def cover(self, applicant: int, count: bool = True) -> bool:
-        """Is ``applicant`` refused already? (With ``count``, the answer is counted, and one
-        refused ahead answers for others from now on.)"""
-        if applicant in self.ahead:
-            if count:
-                self.answered_ahead += 1
-                self.add(applicant)
-            return True
-        if any(self._answers_for(refused, applicant) for refused in self.refused):
-            self.answered += count
+    def cover(self, applicant: int) -> bool:
+        """Is ``applicant`` refused already, in each unit they could live in, by someone refused
+        before who could take their place there?"""
+        if all(self._answered_in(applicant, unit, places) for unit, places in self.places_in[applicant].items()):
+            self.answered += 1
             return True
         return False
 
-    def _answers_for(self, refused: int, applicant: int) -> bool:
-        if self.need[applicant] < self.need[refused] or not self.places[applicant] <= self.places[refused]:
-            return False
-        theirs = self.partners.get(applicant, {})
-        return all(others <= theirs.get(unit, set()) for unit, others in self.partners.get(refused, {}).items()
-                   if unit in self.units_of[applicant])
+    def _answered_in(self, applicant: int, unit: int, places: frozenset[int]) -> bool:
+        """Is someone refused eligible for all of ``applicant``'s ``places`` in ``unit``, with no
+        more need and nobody there to avoid whom ``applicant`` need not avoid too?"""
+        theirs = self.partners.get(applicant, {}).get(unit, set())
+        return any(self.need[refused] <= self.need[applicant] and places <= self.places[refused]
+                   and self.partners.get(refused, {}).get(unit, set()) <= theirs
+                   for refused in self.refused_at.get(next(iter(places)), ()))

@@ -19,9 +19,17 @@ import numpy as np
 
 from allocator.matching.fit_lp import grouped
 from allocator.matching.highs import quiet_highs
-from allocator.matching.side_constraints import SideConstraints, rounded_hours
+from allocator.matching.side_constraints import SideConstraints, rounded_hours, violated_covers
 from allocator.matching.unit_choices import Choices, hall_limits
-from allocator.matching.work_budget import HIGHS_UNITS_PER_ROW, LP_UNITS_PER_ITERATION, LP_UNITS_PER_SOLVE, WorkBudget
+from allocator.matching.work_budget import (
+    COVER_UNITS_PER_CHOICE,
+    HIGHS_UNITS_PER_ROW,
+    LP_UNITS_PER_ITERATION,
+    LP_UNITS_PER_SOLVE,
+    WorkBudget,
+)
+
+COVER_ROUNDS = 2  # LP solves for one question, cover cuts added between them
 
 Row = tuple[np.ndarray, np.ndarray, int]  # columns, coefficients, upper bound
 
@@ -32,6 +40,7 @@ class QuestionRows:
     def __init__(self, side: SideConstraints, choices: Choices):
         self.rows: list[Row] = []
         self.cuts: list[Row] = []
+        self.hours: list[Row] = []  # (choices, needs, hours) of each unit whose hours can bind, for cover cuts
         for members, places in hall_limits(choices.unit, choices.places):
             self.rows.append((np.array(members), np.ones(len(members), np.int64), places))
         binding = set(side.hours.tolist())
@@ -39,6 +48,7 @@ class QuestionRows:
             need = side.need[choices.person[group]].astype(np.int64)
             if unit in binding and need.sum() > side.capacity[unit]:
                 self.rows.append((group, need, int(side.capacity[unit])))
+                self.hours.append(self.rows[-1])
                 self.cuts += rounded_hours(group, need, int(side.capacity[unit]))
         at = choices.index()
         for i, j, units in side.meetings:
@@ -86,16 +96,37 @@ class RelaxedQuestion:
     def __init__(self, choices: Choices, person_rows, rows: QuestionRows, budget: WorkBudget):
         self.budget = budget
         self.persons = np.array([person for person, _ in person_rows], dtype=np.int32)
+        self.hours = rows.hours
         self.highs = highs_model(choices, person_rows, rows.rows + rows.cuts, budget, integer=False,
                                  presolve="off")
         self.size = len(choices) + len(person_rows) + len(rows.rows) + len(rows.cuts)
+        self.hours_choices = sum(len(group) for group, _, _ in rows.hours)
 
     def refuses(self, members: np.ndarray) -> bool:
-        """Has the relaxation no solution housing exactly ``members`` (so neither has the question)?"""
+        """Has the relaxation no solution housing exactly ``members`` (so neither has the question)?
+
+        Cover cuts the solution breaks (:func:`violated_covers`) are added and the LP solved
+        again, up to :data:`COVER_ROUNDS` times; they hold for every question, so they stay."""
         from highspy._core import HighsModelStatus
 
         house_exactly(self.highs, self.persons, members)
-        self.highs.run()
-        iterations = self.highs.getInfo().simplex_iteration_count  # of this run
-        self.budget.charge(LP_UNITS_PER_SOLVE + iterations * self.size * LP_UNITS_PER_ITERATION)
-        return self.highs.getModelStatus() == HighsModelStatus.kInfeasible
+        for _ in range(COVER_ROUNDS):
+            self.highs.run()
+            iterations = self.highs.getInfo().simplex_iteration_count  # of this run
+            self.budget.charge(LP_UNITS_PER_SOLVE + iterations * self.size * LP_UNITS_PER_ITERATION)
+            status = self.highs.getModelStatus()
+            if status != HighsModelStatus.kOptimal:  # a limit or numerical trouble refuses nothing
+                return status == HighsModelStatus.kInfeasible
+            cuts = violated_covers(np.asarray(self.highs.getSolution().col_value), self.hours)
+            self.budget.charge(self.hours_choices * COVER_UNITS_PER_CHOICE)
+            if not cuts:
+                return False
+            self._add(cuts)
+        return False
+
+    def _add(self, cuts: list[tuple[np.ndarray, int]]) -> None:
+        sizes = np.array([len(columns) for columns, _ in cuts], dtype=np.int64)
+        self.highs.addRows(len(cuts), np.full(len(cuts), -np.inf), np.array([float(upper) for _, upper in cuts]),
+                           int(sizes.sum()), (np.cumsum(sizes) - sizes).astype(np.int32),
+                           np.concatenate([columns for columns, _ in cuts]).astype(np.int32), np.ones(int(sizes.sum())))
+        self.size += len(cuts)

@@ -120,3 +120,36 @@ def rounded_hours(group: np.ndarray, need: np.ndarray, capacity: int) -> list[tu
             tightest[coefficients.tobytes()] = (coefficients, capacity // d)
     return [(group[coefficients > 0], coefficients[coefficients > 0], upper)
             for coefficients, upper in tightest.values()]
+
+
+def violated_covers(x: np.ndarray, hours: list[tuple[np.ndarray, np.ndarray, int]]) -> list[tuple[np.ndarray, int]]:
+    """Cover cuts on units' hours that a fractional point ``x`` (over choices) breaks.
+
+    A *cover* of a unit is a group of its candidates whose needs together exceed its hours:
+    at most |C| − 1 of them can live there, and so can at most |C| − 1 of C with everyone
+    needing at least C's largest need added (an extended cover; swapping one of C for such a
+    person only adds hours). Per unit of ``hours`` (its choices, their needs, its hours), the
+    cover is grown from the candidates ``x`` houses most per hour, made minimal, and returned as
+    (choices, most of them housed) when ``x`` breaks it. Rounded hours
+    (:func:`rounded_hours`) miss these: needs of 12, 10 and 9 in 30 hours."""
+    cuts = []
+    for group, need, capacity in hours:
+        values = x[group]
+        if values.sum() <= 1e-9:
+            continue
+        cover, total = [], 0
+        for k in np.argsort((1 - values) / need, kind="stable").tolist():
+            cover.append(k)
+            total += int(need[k])
+            if total > capacity:
+                break
+        if total <= capacity:
+            continue
+        for k in sorted(cover, key=lambda k: values[k]):  # minimal: the least housed dropped first
+            if total - need[k] > capacity:
+                cover.remove(k)
+                total -= int(need[k])
+        extended = np.union1d(cover, np.flatnonzero(need >= need[cover].max()))
+        if values[extended].sum() > len(cover) - 1 + 1e-6:
+            cuts.append((group[extended], len(cover) - 1))
+    return cuts

@@ -150,6 +150,28 @@ def test_a_refusal_answers_for_those_who_need_more_but_not_for_those_who_need_le
     assert _exact(solution.eligibility, solution.side, _members(4, [0, 2]))
 
 
+def test_refusals_answer_unit_by_unit() -> None:
+    """Two towns, a unit of 6 hours in each: A0 and A1 (4 hours) live in them. A2 and A3 (3 hours)
+    could each live in one town only and are refused; A4 (3 hours) could live in either, and
+    in each town one of them could take A4's place, so A4 is refused too. A5 (2 hours) is not."""
+    from tests.allocator.matching.test_matching_question_model import _two_units_problem
+
+    problem = _two_units_problem([4, 4, 3, 3, 3, 2], hours=6)
+    for place in problem["places"][3:]:
+        place["lat"] = 62.0  # the second unit, 111 km from the first
+    towns = {0: [61.0], 1: [62.0], 2: [61.0], 3: [62.0], 4: [61.0, 62.0], 5: [61.0, 62.0]}
+    for index, applicant in enumerate(problem["applicants"]):
+        applicant["locations"] = [{"lat": lat, "lon": 25.0} for lat in towns[index]]
+    solution = allocate(read_problem(problem), time_limit=5)
+    e, side = solution.eligibility, solution.side
+    refusals = Refusals(e, side)
+    refusals.add(2)
+    assert not refusals.cover(4)
+    refusals.add(3)
+    assert refusals.cover(4) and not refusals.cover(5)
+    assert not _exact(e, side, _members(6, [0, 1, 4])) and _exact(e, side, _members(6, [0, 1, 5]))
+
+
 def test_a_refusal_for_company_answers_only_for_those_who_must_avoid_them_too() -> None:
     """A0 is housed; A1 must not live with A0, so cannot join; A2 needs no more hours than A1
     and may live with A0, so the refusal of A1 says nothing about A2."""
@@ -161,31 +183,10 @@ def test_a_refusal_for_company_answers_only_for_those_who_must_avoid_them_too() 
     assert _exact(solution.eligibility, solution.side, _members(3, [0, 2]))
 
 
-@pytest.mark.parametrize(("size", "seed", "answered_by"), [((150, 60), 3, "chain yes"), ((200, 80), 2, "window no")])
+@pytest.mark.parametrize(("size", "seed", "answered_by"), [((150, 60), 3, "chain yes"), ((200, 80), 2, "lp no")])
 def test_stage_1_proves_the_set_that_greedy_with_an_exact_oracle_builds(size, seed, answered_by) -> None:
     """The whole proof on a generated round, against the definition: in priority order, take
-    each applicant whom the exact pair model can house together with everyone taken before.
-    (The second round has the exact model refuse a window of applicants at once.)"""
-    _check_the_whole_proof(size, seed, answered_by)
-
-
-@pytest.mark.parametrize("seed", [2, 7])
-def test_a_window_refuses_only_applicants_who_cannot_join(monkeypatch, seed) -> None:
-    """With the exact model asked every question the refusals leave, about a window each time,
-    the proof still builds the definition's set: a window's "no" must mean that none of it can
-    join, not only its first applicant. (Asked with its first applicant among those who must be
-    housed, the question was only about them, and its "no" refused on seed 7 an applicant
-    who could join.)"""
-    from allocator.matching import priority_proof
-
-    monkeypatch.setattr(priority_proof, "STREAK", 0)
-    monkeypatch.setattr(priority_proof, "WINDOW", 4)
-    monkeypatch.setattr(HousingQuestions, "relaxation_refuses", lambda self, members: False)
-    monkeypatch.setattr(priority_proof.Ejections, "join", lambda self, members, applicant, incumbent: None)
-    _check_the_whole_proof((150, 60), seed, "window no")
-
-
-def _check_the_whole_proof(size: tuple[int, int], seed: int, answered_by: str) -> None:
+    each applicant whom the exact pair model can house together with everyone taken before."""
     from allocator.matching.constrained import Search, flow_pair_of
     from allocator.matching.generate import generate_problem
     from allocator.matching.greedy import greedy_allocation

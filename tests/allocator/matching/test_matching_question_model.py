@@ -1,6 +1,5 @@
 """The question's linear relaxation and its cuts for whole people: it refuses only sets that
-cannot be housed, and the cuts refuse what the plain relaxation lets through; the question
-about a window of applicants refuses only those who could not join alone."""
+cannot be housed, and the cuts refuse what the plain relaxation lets through."""
 
 from __future__ import annotations
 
@@ -11,11 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocator.matching.api import allocate
-from allocator.matching.constrained import feasible
-from allocator.matching.housing_question import NO, YES, HousingQuestions
+from allocator.matching.housing_question import HousingQuestions
 from allocator.matching.question_model import RelaxedQuestion
 from allocator.matching.reader import read_problem
-from allocator.matching.side_constraints import rounded_hours
+from allocator.matching.side_constraints import rounded_hours, violated_covers
 from allocator.matching.work_budget import WorkBudget
 from tests.allocator.matching.test_matching_housing_question import (
     _exact,
@@ -61,7 +59,7 @@ def test_the_cuts_refuse_three_people_of_four_hours_in_two_units_of_six() -> Non
     everyone = _members(3, [0, 1, 2])
     assert questions.relaxation_refuses(everyone)
     assert not _exact(e, side, everyone)
-    questions.rows.cuts = []
+    questions.rows.cuts, questions.rows.hours = [], []  # no rounded hours, no covers
     plain = RelaxedQuestion(questions.choices, questions.person_rows, questions.rows, WorkBudget(10.0))
     assert not plain.refuses(everyone)
     assert not questions.relaxation_refuses(_members(3, [0, 1]))
@@ -76,20 +74,30 @@ def test_the_relaxation_refuses_only_sets_that_cannot_be_housed(problem: dict) -
             assert not _exact(eligibility, side, members)
 
 
-@tiny_rounds
-def test_a_window_is_refused_only_when_none_of_it_could_join(problem: dict) -> None:
-    eligibility, side, applicants = _tiny_round(problem)
-    questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
-    nobody = np.full(applicants, -1)
-    for decided, members in _groups(applicants, (1, 2)):
-        if not _exact(eligibility, side, members):
-            continue
-        window = np.array(sorted(set(range(applicants)) - set(decided)), dtype=np.int64)
-        answer, placed = questions.ask_any(members, window, nobody, 100.0)
-        alone = [_exact(eligibility, side, _members(applicants, (*decided, int(j)))) for j in window]
-        if answer == NO:
-            assert not any(alone)
-        elif answer == YES:
-            housed = placed >= 0
-            assert np.all(housed[members]) and housed[window].any() and feasible(eligibility, side, placed)
-            assert not np.any(housed & ~members & ~np.isin(np.arange(applicants), window))
+def test_cover_cuts_refuse_what_the_rounded_hours_let_through(monkeypatch) -> None:
+    """Two units of 6 hours, two people of 4 hours and one of 3: only two of them fit, one a
+    unit, but halves of each fit within every rounded-hours cut. The cover {4, 3} (7 > 6 hours)
+    says at most one of them per unit."""
+    from allocator.matching import question_model
+
+    solution = allocate(read_problem(_two_units_problem([4, 4, 3], hours=6)), time_limit=5)
+    e, side = solution.eligibility, solution.side
+    everyone = _members(3, [0, 1, 2])
+    assert not _exact(e, side, everyone)
+    assert HousingQuestions(e, side, WorkBudget(10.0)).relaxation_refuses(everyone)
+    assert not HousingQuestions(e, side, WorkBudget(10.0)).relaxation_refuses(_members(3, [0, 2]))
+    monkeypatch.setattr(question_model, "violated_covers", lambda x, hours: [])
+    assert not HousingQuestions(e, side, WorkBudget(10.0)).relaxation_refuses(everyone)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(st.integers(1, 12), min_size=2, max_size=7), st.integers(1, 40),
+       st.lists(st.floats(0, 1), min_size=7, max_size=7))
+def test_cover_cuts_hold_for_every_group_that_fits(needs: list[int], capacity: int, point: list[float]) -> None:
+    need = np.array(needs, dtype=np.int64)
+    columns = np.arange(len(needs))
+    cuts = violated_covers(np.array(point[: len(needs)]), [(columns, need, capacity)])
+    for size in range(len(needs) + 1):
+        for group in itertools.combinations(range(len(needs)), size):
+            if need[list(group)].sum() <= capacity:
+                assert all(len(set(group) & set(cut.tolist())) <= upper for cut, upper in cuts)
