@@ -9,8 +9,9 @@ break a unit's hours, and the best such allocation of the housed set is one min-
    the units the LP places some of them in and the unit they live in in the incumbent, so that
    every unit's places and hours, not-with pairs and Hall's condition on places that not everyone
    is eligible for (:func:`_place_limits`) hold, with most fit (a person's fit in a unit: the
-   average the LP gives them there). A small MIP in HiGHS; the incumbent is one answer, so an
-   answer exists.
+   average the LP gives them there). A small MIP in HiGHS, started from the incumbent's units
+   (one answer), so that it always has an answer: on the set of 1,000 × 400 seed 10 at 30 s,
+   HiGHS found none of its own within its 200 nodes.
 2. **Rooms** (:func:`_rooms`): each admitted person's need becomes the room of a place of the
    unit that they are eligible for (the one the LP gives them most of, if free); the hours no one
    was admitted to are shared equally by the unit's other places.
@@ -138,6 +139,8 @@ def _admit(eligibility: Eligibility, side: SideConstraints, keys: _Keys, budget:
     highs.changeColsCost(count, every, keys.fit.astype(np.float64))
     highs.changeColsIntegrality(count, every, np.full(count, HighsVarType.kInteger))
     rows.pass_to(highs)
+    home = np.flatnonzero(keys.home).astype(np.int32)  # the incumbent's units: an answer to start from
+    highs.setSolution(len(home), home, np.ones(len(home)))
     budget.charge(SOLVE_UNITS + (count + rows.count) * HIGHS_UNITS_PER_ROW)
     highs.run()
     budget.charge(highs_units(highs.getInfo().simplex_iteration_count, count + rows.count))
