@@ -10,7 +10,10 @@ Chvátal–Gomory cuts on units' hours (:func:`allocator.matching.side_constrain
 people come whole, so for any d ≥ 2 the residents of a unit with hours H satisfy
 Σ ⌊need/d⌋ ≤ ⌊H/d⌋. On 1,000 × 400 seed 3 the relaxation without
 them refused 101 of the 153 questions CP-SAT answered "no", with them 131, each in 3–4 ms
-where CP-SAT took about 0.05 deterministic seconds.
+where CP-SAT took about 0.05 deterministic seconds. Extended cover cuts on the same hours
+(:func:`allocator.matching.side_constraints.violated_covers`), added where a solution breaks
+them and kept for later questions, refuse most of the rest: on seed 2, 42 of the 43 questions
+CP-SAT had answered "no" with only the rounded cuts.
 """
 
 from __future__ import annotations
