@@ -7,10 +7,9 @@ as the solver (greedy, and the flow optimum repaired, made stable) with a budget
 end, and prints per round: whether the housed set was proven best by priority, how many
 applicants were proven, the questions asked and who answered them (a refusal that carries
 over, the linear relaxation with its cuts, a chain of moves, CP-SAT, HiGHS), the work units
-spent and the wall
-clock. A 30 s limit gives stage 1 about 2.6 units (:mod:`allocator.matching.work_budget`),
-which is what to compare the units with. The rounds are the allocation benchmark's
-(``allocator generate --side-constraints``).
+spent and the wall clock. A 30 s limit gives stage 1 about 2.9 units (half the budget:
+:data:`allocator.matching.constrained.PRIORITY_SHARE`), which is what to compare the units
+with. The rounds are the allocation benchmark's (``allocator generate --side-constraints``).
 """
 
 from __future__ import annotations

@@ -153,12 +153,10 @@ class Refusals:
             self.places_in.append({unit: frozenset(chosen) for unit, chosen in by_unit.items()})
         self.need = side.need
         self.partners = side.partners()
-        self.refused: list[int] = []
         self.refused_at: dict[int, list[int]] = {}  # place → refused applicants eligible for it
         self.answered = 0  # questions answered by a refusal that carries over
 
     def add(self, applicant: int) -> None:
-        self.refused.append(applicant)
         for place in self.places[applicant]:
             self.refused_at.setdefault(place, []).append(applicant)
 

@@ -73,16 +73,21 @@ def highs_model(choices: Choices, person_rows, rows: list[Row], budget: WorkBudg
         highs.changeColsIntegrality(count, every, np.full(count, HighsVarType.kInteger))
     all_rows = [(group, np.ones(len(group)), 0.0) for _, group in person_rows] + [
         (columns, values.astype(np.float64), float(upper)) for columns, values, upper in rows]
-    if not all_rows:
-        return highs
-    sizes = np.array([len(columns) for columns, _, _ in all_rows], dtype=np.int64)
     lower = np.array([0.0 if k < len(person_rows) else -np.inf for k in range(len(all_rows))])
-    highs.addRows(len(all_rows), lower, np.array([upper for _, _, upper in all_rows]), int(sizes.sum()),
-                  (np.cumsum(sizes) - sizes).astype(np.int32),
-                  np.concatenate([columns for columns, _, _ in all_rows]).astype(np.int32),
-                  np.concatenate([values for _, values, _ in all_rows]))
+    add_rows(highs, all_rows, lower)
     budget.charge((count + len(all_rows)) * HIGHS_UNITS_PER_ROW)
     return highs
+
+
+def add_rows(highs, rows: list[Row], lower: np.ndarray) -> None:
+    """Add ``rows`` (columns, coefficients, upper bound) with their ``lower`` bounds to ``highs`` at once."""
+    if not rows:
+        return
+    sizes = np.array([len(columns) for columns, _, _ in rows], dtype=np.int64)
+    highs.addRows(len(rows), lower, np.array([float(upper) for _, _, upper in rows]), int(sizes.sum()),
+                  (np.cumsum(sizes) - sizes).astype(np.int32),
+                  np.concatenate([columns for columns, _, _ in rows]).astype(np.int32),
+                  np.concatenate([values for _, values, _ in rows]).astype(np.float64))
 
 
 def house_exactly(highs, persons: np.ndarray, members: np.ndarray) -> None:
@@ -128,8 +133,6 @@ class RelaxedQuestion:
         return False
 
     def _add(self, cuts: list[tuple[np.ndarray, int]]) -> None:
-        sizes = np.array([len(columns) for columns, _ in cuts], dtype=np.int64)
-        self.highs.addRows(len(cuts), np.full(len(cuts), -np.inf), np.array([float(upper) for _, upper in cuts]),
-                           int(sizes.sum()), (np.cumsum(sizes) - sizes).astype(np.int32),
-                           np.concatenate([columns for columns, _ in cuts]).astype(np.int32), np.ones(int(sizes.sum())))
+        add_rows(self.highs, [(columns, np.ones(len(columns)), upper) for columns, upper in cuts],
+                 np.full(len(cuts), -np.inf))
         self.size += len(cuts)

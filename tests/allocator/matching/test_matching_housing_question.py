@@ -112,14 +112,14 @@ def test_answers_agree_with_the_pair_model_on_tiny_rounds(problem: dict) -> None
 def test_a_refusal_answers_only_for_those_who_could_not_join_either(problem: dict) -> None:
     """Whenever a refused applicant answers for another, the other cannot join that set either."""
     eligibility, side, applicants = _tiny_round(problem)
-    refusals = Refusals(eligibility, side)
     for decided, members in _groups(applicants, (1, 2, 3)):
         if not _exact(eligibility, side, members):
             continue
         for refused, other in itertools.permutations(set(range(applicants)) - set(decided), 2):
             if _exact(eligibility, side, _members(applicants, (*decided, refused))):
                 continue
-            refusals.refused = [refused]
+            refusals = Refusals(eligibility, side)
+            refusals.add(refused)
             if refusals.cover(other):
                 assert not _exact(eligibility, side, _members(applicants, (*decided, other)))
 
