@@ -126,11 +126,13 @@ class PriorityProver:
             return NO, None
         members = decided_housed.copy()
         members[applicant] = True
-        if self.questions.relaxation_refuses(members):
+        if self.questions.relaxation_refuses(members, incumbent):
             answer, solved = NO, None
         elif (joined := self.ejections.join(members, applicant, incumbent)) is not None:
             self.chains += 1
             answer, solved = YES, joined
+        elif (near := self.questions.ask_near(members, incumbent)) is not None:
+            answer, solved = YES, near
         else:
             answer, solved = self.questions.ask(members, incumbent, units)
         if answer == NO:

@@ -104,20 +104,32 @@ class RelaxedQuestion:
     def __init__(self, choices: Choices, person_rows, rows: QuestionRows, budget: WorkBudget):
         self.budget = budget
         self.persons = np.array([person for person, _ in person_rows], dtype=np.int32)
+        self.choice_person = choices.person
+        self.columns = np.arange(len(choices), dtype=np.int32)
+        self.stay = np.zeros(len(choices), dtype=np.int64)  # the objective: 1 for each choice to keep
+        self.solution: np.ndarray | None = None  # of the last question, if the LP had one
         self.hours = rows.hours
         self.highs = highs_model(choices, person_rows, rows.rows + rows.cuts, budget, integer=False,
                                  presolve="off")
         self.size = len(choices) + len(person_rows) + len(rows.rows) + len(rows.cuts)
         self.hours_choices = sum(len(group) for group, _, _ in rows.hours)
 
-    def refuses(self, members: np.ndarray) -> bool:
+    def refuses(self, members: np.ndarray, stay: np.ndarray) -> bool:
         """Has the relaxation no solution housing exactly ``members`` (so neither has the question)?
 
-        Cover cuts the solution breaks (:func:`violated_covers`) are added and the LP solved
-        again, up to :data:`COVER_ROUNDS` times; they hold for every question, so they stay."""
+        The LP maximises how many keep the choice ``stay`` marks (1 each): a question changes
+        only bounds, so the last basis stays dual feasible and the LP costs little more than
+        a feasibility check, and its solution (:attr:`solution`) shows where a search near
+        the incumbent should look. Cover cuts the solution breaks (:func:`violated_covers`)
+        are added and the LP solved again, up to :data:`COVER_ROUNDS` times; they hold for
+        every question, so they stay."""
         from highspy._core import HighsModelStatus
 
         house_exactly(self.highs, self.persons, members)
+        allowed = members[self.choice_person].astype(np.float64)  # others' choices fixed at 0: a smaller LP to price
+        self.highs.changeColsBounds(len(allowed), self.columns, np.zeros(len(allowed)), allowed)
+        self._keep(stay)
+        self.solution = None
         for _ in range(COVER_ROUNDS):
             self.highs.run()
             iterations = self.highs.getInfo().simplex_iteration_count  # of this run
@@ -125,12 +137,19 @@ class RelaxedQuestion:
             status = self.highs.getModelStatus()
             if status != HighsModelStatus.kOptimal:  # a limit or numerical trouble refuses nothing
                 return status == HighsModelStatus.kInfeasible
-            cuts = violated_covers(np.asarray(self.highs.getSolution().col_value), self.hours)
+            self.solution = np.asarray(self.highs.getSolution().col_value)
+            cuts = violated_covers(self.solution, self.hours)
             self.budget.charge(self.hours_choices * COVER_UNITS_PER_CHOICE)
             if not cuts:
                 return False
             self._add(cuts)
         return False
+
+    def _keep(self, stay: np.ndarray) -> None:
+        changed = np.flatnonzero(stay != self.stay).astype(np.int32)
+        if len(changed):
+            self.highs.changeColsCost(len(changed), changed, stay[changed].astype(np.float64))
+            self.stay = stay.copy()
 
     def _add(self, cuts: list[tuple[np.ndarray, int]]) -> None:
         add_rows(self.highs, [(columns, np.ones(len(columns)), upper) for columns, upper in cuts],

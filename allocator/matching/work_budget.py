@@ -46,9 +46,11 @@ LP_UNITS_PER_SOLVE = 2.2e-3  # re-solving stage 1's relaxed question in HiGHS fr
 LP_UNITS_PER_ITERATION = 8e-9  # ... and per dual simplex iteration, per row and column of the model
 COVER_UNITS_PER_CHOICE = 3e-7  # looking for cover cuts on every unit's hours, per (person, unit) choice there
 # (0.26–0.45 µs measured on 1,000 × 400 rounds)
-QUESTION_HIGHS_UNITS = 0.15  # HiGHS's MIP on one stage-1 question: presolve and the root ...
-QUESTION_HIGHS_UNITS_PER_ITERATION = 2e-8  # ... and per simplex iteration, per person and choice asked about
-# (7 questions of 1,000 × 400 rounds: 0.24–0.82 s at the root, 2.9 s for 25,000 iterations over 140 nodes)
+QUESTION_HIGHS_UNITS = 0.03  # HiGHS's MIP on one stage-1 question: presolve and the root ...
+QUESTION_HIGHS_UNITS_PER_ITERATION = 4e-8  # ... and per simplex iteration, per person and choice asked about
+# (40 questions of 1,000 × 400 rounds, stopping at the first allocation: 0.06–0.65 s, 6.6 s in all, charged 5.2
+# units; its sub-MIPs' iterations are not counted, so the rare question that a deep sub-MIP answers, 2.4–2.8 s
+# for 3,800 iterations, is charged about half its time, and one that needs the tree is charged more than its time)
 HIGHS_UNITS_PER_ROW = 5e-6  # building and presolving a HiGHS MIP, per row and column
 LP_UNITS_PER_NONZERO = 6e-6  # building and solving the fit LP with GLOP (pywraplp), per nonzero ...
 LP_LINEAR_NONZEROS = 100_000  # ... up to this many; larger LPs cost more per nonzero (fit_lp.lp_units)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocator.matching.api import allocate
+from allocator.matching.constrained import feasible
 from allocator.matching.housing_question import HousingQuestions
 from allocator.matching.question_model import RelaxedQuestion
 from allocator.matching.reader import read_problem
@@ -23,6 +24,8 @@ from tests.allocator.matching.test_matching_housing_question import (
     _tiny_round,
     tiny_rounds,
 )
+
+NOBODY_3 = np.full(3, -1)  # an incumbent of three applicants that houses nobody
 
 
 @settings(max_examples=200, derandomize=True, deadline=None)
@@ -57,12 +60,12 @@ def test_the_cuts_refuse_three_people_of_four_hours_in_two_units_of_six() -> Non
     e, side = solution.eligibility, solution.side
     questions = HousingQuestions(e, side, WorkBudget(10.0))
     everyone = _members(3, [0, 1, 2])
-    assert questions.relaxation_refuses(everyone)
+    assert questions.relaxation_refuses(everyone, NOBODY_3)
     assert not _exact(e, side, everyone)
     questions.rows.cuts, questions.rows.hours = [], []  # no rounded hours, no covers
     plain = RelaxedQuestion(questions.choices, questions.person_rows, questions.rows, WorkBudget(10.0))
-    assert not plain.refuses(everyone)
-    assert not questions.relaxation_refuses(_members(3, [0, 1]))
+    assert not plain.refuses(everyone, np.zeros(len(questions.choices), dtype=np.int64))
+    assert not questions.relaxation_refuses(_members(3, [0, 1]), NOBODY_3)
 
 
 @tiny_rounds
@@ -70,7 +73,7 @@ def test_the_relaxation_refuses_only_sets_that_cannot_be_housed(problem: dict) -
     eligibility, side, applicants = _tiny_round(problem)
     questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
     for _, members in _groups(applicants, (2, 3, 4)):
-        if questions.relaxation_refuses(members):
+        if questions.relaxation_refuses(members, np.full(applicants, -1)):
             assert not _exact(eligibility, side, members)
 
 
@@ -84,10 +87,50 @@ def test_cover_cuts_refuse_what_the_rounded_hours_let_through(monkeypatch) -> No
     e, side = solution.eligibility, solution.side
     everyone = _members(3, [0, 1, 2])
     assert not _exact(e, side, everyone)
-    assert HousingQuestions(e, side, WorkBudget(10.0)).relaxation_refuses(everyone)
-    assert not HousingQuestions(e, side, WorkBudget(10.0)).relaxation_refuses(_members(3, [0, 2]))
+    assert HousingQuestions(e, side, WorkBudget(10.0)).relaxation_refuses(everyone, NOBODY_3)
+    assert not HousingQuestions(e, side, WorkBudget(10.0)).relaxation_refuses(_members(3, [0, 2]), NOBODY_3)
     monkeypatch.setattr(question_model, "violated_covers", lambda x, hours: [])
-    assert not HousingQuestions(e, side, WorkBudget(10.0)).relaxation_refuses(everyone)
+    assert not HousingQuestions(e, side, WorkBudget(10.0)).relaxation_refuses(everyone, NOBODY_3)
+
+
+def _living_in(eligibility, homes: dict[int, int]) -> np.ndarray:
+    """An allocation housing each applicant of ``homes`` in a place of the unit given (others unhoused)."""
+    pair_of = np.full(len(eligibility.problem.applicants), -1)
+    for applicant, unit in homes.items():
+        pairs = np.flatnonzero((eligibility.pairs.applicant == applicant) & (eligibility.unit == unit))
+        pair_of[applicant] = pairs[0]
+    return pair_of
+
+
+def test_a_search_near_the_incumbent_keeps_those_who_can_stay() -> None:
+    """Two units of 6 hours: A0 (4 hours) and A1 (2) live in U0 and stay there; A2 (4) joins in U1."""
+    solution = allocate(read_problem(_two_units_problem([4, 2, 4], hours=6)), time_limit=5)
+    e, side = solution.eligibility, solution.side
+    incumbent = _living_in(e, {0: 0, 1: 0})
+    questions = HousingQuestions(e, side, WorkBudget(10.0))
+    everyone = _members(3, [0, 1, 2])
+    assert not questions.relaxation_refuses(everyone, incumbent)
+    placed = questions.ask_near(everyone, incumbent)
+    assert placed is not None and feasible(e, side, placed)
+    assert e.unit[placed].tolist() == [0, 0, 1]
+    assert questions.tally["near yes"] == 1
+
+
+@tiny_rounds
+def test_a_search_near_the_incumbent_houses_exactly_the_members_within_every_rule(problem: dict) -> None:
+    """Whatever it returns is a real allocation of the group asked about; a group that cannot be
+    housed gets nothing."""
+    solution = allocate(read_problem(problem), time_limit=5)
+    eligibility, side, applicants = solution.eligibility, solution.side, len(solution.pair_of)
+    questions = HousingQuestions(eligibility, side, WorkBudget(100.0))
+    for _, members in _groups(applicants, (2, 3, 4)):
+        if questions.relaxation_refuses(members, solution.pair_of):
+            continue
+        placed = questions.ask_near(members, solution.pair_of)
+        if placed is None:
+            continue
+        assert np.array_equal(placed >= 0, members) and feasible(eligibility, side, placed)
+        assert _exact(eligibility, side, members)
 
 
 @settings(max_examples=200, derandomize=True, deadline=None)
