@@ -71,12 +71,10 @@ COLUMN_REGIONS_FROM = 2.0  # units left at least for regions at national size (e
 LP_AGAIN_SHARE = 0.6  # of what is left for stage 2: the whole LP again, if the set grew
 ROUND_LIMIT = 2.0  # CP-SAT deterministic time for the allocation on the LP's columns (fit_columns)
 SMALL_ROUND_LIMIT = 1.0  # ... the same for a whole LP (small rounds)
-REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop, when stage 1 is not proven (their
-# repairs may still house someone better) ...
-PROVEN_REGION_SHARE = 0.3  # ... and when it is: then only the fit can improve, and CP-SAT on the whole set
-# raises it more (at 30 s on 1,000 × 400 seeds 1, 3–6, 8–10, proven: gaps 0.00–0.10 % with 0.3 against
-# 0.16–0.68 % with 0.8, seed 10's 2.74 % unchanged; unproven seeds 2 and 7 had 1.74 and 1.00 % with 0.3,
-# 1.40 and 0.99 % with 0.8)
+REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop (0.3 on rounds whose stage 1 is proven,
+# leaving more to CP-SAT on the whole set, gave 0.00–0.10 % on 1,000 × 400 at 30 s instead of 0.16–0.68 %, but
+# with five CPU-bound processes beside them those rounds took 22–27 s instead of 15–20 s for the same units,
+# and one was cut by the clock: CP-SAT's units cost more wall clock there than the regions')
 RESETTLE_ROUNDS = 4  # rooms again with the last LP, while the repair after them changes the set
 WHOLE_SET_VARIABLES = 40_000  # CP-SAT on the whole housed set only up to this many pair variables
 
@@ -144,7 +142,7 @@ class Search:
             incumbent = improve_priority(self.eligibility, self.side, incumbent, self.budget, share)
             incumbent = self.settled(incumbent)
         self.budget.stage = "fit"
-        incumbent, fit_proven, gap = self.best_fit(incumbent, PROVEN_REGION_SHARE if proof.proven else REGION_SHARE)
+        incumbent, fit_proven, gap = self.best_fit(incumbent)
         return ConstrainedOutcome(incumbent, proof, fit_proven, gap, tuple(self.highs_for))
 
     # -- incumbents -------------------------------------------------------------------------
@@ -168,9 +166,8 @@ class Search:
 
     # -- stage 2 -----------------------------------------------------------------------------------
 
-    def best_fit(self, incumbent: np.ndarray, region_share: float) -> tuple[np.ndarray, bool, float]:
-        """Stage 2 for the housed set of ``incumbent``: (allocation, proven, gap); the regions
-        stop once ``region_share`` of what is left is spent.
+    def best_fit(self, incumbent: np.ndarray) -> tuple[np.ndarray, bool, float]:
+        """Stage 2 for the housed set of ``incumbent``: (allocation, proven, gap).
 
         The LP relaxation first (:meth:`follow_lp`: the bound, and an allocation that follows
         it); then regions re-solved exactly raise the fit
@@ -185,7 +182,7 @@ class Search:
         spent, left = self.budget.spent, self.budget.left()
         incumbent, lp, columns, wish = self.place_by_lp(incumbent, spent, left)
         if columns is None or self.budget.left() >= COLUMN_REGIONS_FROM:
-            incumbent = self.regions_until(incumbent, wish, spent + left * region_share)
+            incumbent = self.regions_until(incumbent, wish, spent + left * REGION_SHARE)
         members = int((self.eligibility.starts()[1:] - self.eligibility.starts()[:-1])[incumbent >= 0].sum())
         whole_bound = None
         if members <= WHOLE_SET_VARIABLES:  # CP-SAT keeps the set: its bound is for the set the bound is for
