@@ -8,7 +8,7 @@ end, and prints per round: whether the housed set was proven best by priority, h
 applicants were proven, the questions asked and who answered them (a refusal that carries
 over, the linear relaxation with its cuts, a chain of moves, a search near the incumbent, CP-SAT,
 HiGHS), the work units
-spent and the wall clock. A 30 s limit gives stage 1 about 2.9 units (half the budget:
+spent and the wall clock. A 30 s limit gives stage 1 about 3.2 units (55 % of the budget:
 :data:`allocator.matching.constrained.PRIORITY_SHARE`), which is what to compare the units
 with. The rounds are the allocation benchmark's (``allocator generate --side-constraints``).
 """
