@@ -20,11 +20,12 @@ Asking the exact oracle for every applicant would be far too slow; these make it
   covering every unit, answered 52–277 questions a round on 1,000 × 400; unit by unit 85–352.)
 * **Quick answers before the exact model.** The question's linear relaxation with cuts for
   whole people (:mod:`allocator.matching.question_model`) refuses most of the rest in a few
-  milliseconds, and a chain of one or two moves (:mod:`allocator.matching.ejection`) finds
-  most "yes"es.
+  milliseconds, a chain of one or two moves (:mod:`allocator.matching.ejection`) finds
+  most "yes"es, and a search near the incumbent
+  (:meth:`allocator.matching.housing_question.HousingQuestions.ask_near`) some of the rest.
 * **A small exact model**, asked only when those do not answer:
   :class:`allocator.matching.housing_question.HousingQuestions` (who lives in which unit,
-  places left to Hall's theorem; CP-SAT, then HiGHS).
+  places left to Hall's theorem; HiGHS, or CP-SAT when little budget is left).
 
 ``benchmarks/stage1_proof.py`` prints who answered the questions of whole proofs.
 
