@@ -6,11 +6,11 @@ Runs the allocation's stage 1 (:mod:`allocator.matching.priority_proof`) from th
 as the solver (greedy, and the flow optimum repaired, made stable) with a budget that does not
 end, and prints per round: whether the housed set was proven best by priority, how many
 applicants were proven, the questions asked and who answered them (a refusal that carries
-over, the linear relaxation with its cuts, a chain of moves, a search near the incumbent, CP-SAT,
-HiGHS), the work units
-spent and the wall clock. A 30 s limit gives stage 1 about 3.2 units (55 % of the budget:
-:data:`allocator.matching.constrained.PRIORITY_SHARE`), which is what to compare the units
-with. The rounds are the allocation benchmark's (``allocator generate --side-constraints``).
+over, the linear relaxation with its cuts, a chain of moves, a search near the incumbent,
+CP-SAT, HiGHS), the work units spent and the wall clock. A 30 s limit gives stage 1 about
+3.2 units (55 % of the budget: :data:`allocator.matching.constrained.PRIORITY_SHARE`), which
+is what to compare the units with. The rounds are the allocation benchmark's
+(``allocator generate --side-constraints``).
 """
 
 from __future__ import annotations

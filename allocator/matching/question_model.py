@@ -99,7 +99,7 @@ def house_exactly(highs, persons: np.ndarray, members: np.ndarray) -> None:
 
 class RelaxedQuestion:
     """The question's linear relaxation with the cuts, re-solved by HiGHS from its last basis
-    (a question changes only the bounds of the persons' rows)."""
+    (a question changes bounds, and the costs of those whose unit in the incumbent changed)."""
 
     def __init__(self, choices: Choices, person_rows, rows: QuestionRows, budget: WorkBudget):
         self.budget = budget
