@@ -12,9 +12,10 @@ may already say "no", and a search near the incumbent (:meth:`HousingQuestions.a
 CP-SAT on small neighbourhoods the relaxation points to) may find a "yes". The exact model is
 then asked of HiGHS's MIP (one thread, seeded, a node limit), which maximises agreement with
 the incumbent and stops at its first allocation: on the 17 questions of 1,000 × 400 seeds 2
-and 7 that reached it, it answered in 0.07–0.57 s where CP-SAT (one worker, 0.3 deterministic
-seconds), asked first until then, took 0.16–0.49 s and left 4 open. With less than
-:data:`HIGHS_FROM` left, whose work HiGHS cannot cap, CP-SAT answers what it can. A "yes" comes with an
+and 7 that reached it before the relaxation's covers were found exactly, it answered in
+0.07–0.57 s where CP-SAT (one worker, 0.3 deterministic seconds), asked first until then, took
+0.16–0.49 s and left 4 open. With less than :data:`HIGHS_FROM` left, whose work HiGHS cannot
+cap, CP-SAT answers what it can. A "yes" comes with an
 allocation: one flow places everyone within the units chosen (Hall's limits guarantee it can).
 """
 

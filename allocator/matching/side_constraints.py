@@ -129,22 +129,23 @@ def violated_covers(x: np.ndarray, hours: list[tuple[np.ndarray, np.ndarray, int
     at most |C| − 1 of them can live there, and so can at most |C| − 1 of C with everyone
     needing at least C's largest need added (an extended cover; swapping one of C for such a
     person only adds hours). Per unit of ``hours`` (its choices, their needs, its hours), the
-    cover is grown from the candidates ``x`` houses most per hour, made minimal, and returned as
-    (choices, most of them housed) when ``x`` breaks it. Rounded hours
-    (:func:`rounded_hours`) miss these: needs of 12, 10 and 9 in 30 hours."""
+    cover that ``x`` leaves out least of (:func:`_cheapest_cover`) is made minimal, extended, and
+    returned as (choices, most of them housed) when ``x`` breaks it. Rounded hours
+    (:func:`rounded_hours`) miss these: needs of 12, 10 and 9 in 30 hours.
+
+    The cover is found exactly: a greedy one (the candidates ``x`` houses most per hour first)
+    missed broken covers, and on 1,000 × 400 seeds 2 and 7 left 4 and 16 questions to HiGHS's
+    MIP that the relaxation refuses with the exact cover (a whole proof of seed 7 then took 3.0
+    units, not 6.7)."""
     cuts = []
     for group, need, capacity in hours:
         values = x[group]
         if values.sum() <= 1e-9:
             continue
-        cover, total = [], 0
-        for k in np.argsort((1 - values) / need, kind="stable").tolist():
-            cover.append(k)
-            total += int(need[k])
-            if total > capacity:
-                break
-        if total <= capacity:
+        cover = _cheapest_cover(values, need, capacity)
+        if cover is None:
             continue
+        total = int(need[cover].sum())
         for k in sorted(cover, key=lambda k: values[k]):  # minimal: the least housed dropped first
             if total - need[k] > capacity:
                 cover.remove(k)
@@ -153,3 +154,31 @@ def violated_covers(x: np.ndarray, hours: list[tuple[np.ndarray, np.ndarray, int
         if values[extended].sum() > len(cover) - 1 + 1e-6:
             cuts.append((group[extended], len(cover) - 1))
     return cuts
+
+
+def _cheapest_cover(values: np.ndarray, need: np.ndarray, capacity: int) -> list[int] | None:
+    """The cover C (needs above ``capacity``) among the candidates ``values`` houses at all that
+    leaves the least out, Σ_C (1 − value), found exactly by a 0/1 knapsack over hours; None
+    unless it leaves out less than 1 (only such a cover can be broken)."""
+    items = np.flatnonzero(values > 1e-9)
+    if need[items].sum() <= capacity:
+        return None
+    width = int(need[items].sum()) + 1
+    best = np.full(width, np.inf)
+    best[0] = 0.0
+    took = np.zeros((len(items), width), dtype=bool)
+    for row, k in enumerate(items.tolist()):
+        step = int(need[k])
+        joined = np.full(width, np.inf)
+        joined[step:] = best[:-step] + (1.0 - values[k])
+        took[row] = joined < best
+        best = np.minimum(best, joined)
+    hours = capacity + 1 + int(np.argmin(best[capacity + 1:]))
+    if best[hours] >= 1.0 - 1e-6:
+        return None
+    cover = []
+    for row in range(len(items) - 1, -1, -1):  # walk back the items that made up `hours`
+        if took[row, hours]:
+            cover.append(int(items[row]))
+            hours -= int(need[items[row]])
+    return cover

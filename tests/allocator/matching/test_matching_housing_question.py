@@ -188,7 +188,7 @@ def test_a_refusal_for_company_answers_only_for_those_who_must_avoid_them_too() 
 
 @pytest.mark.parametrize(("size", "seed", "answered_by"), [((150, 60), 3, ("chain yes",)),
                                                          ((200, 80), 2, ("lp no", "highs no")),
-                                                         ((150, 60), 7, ("near yes", "highs yes"))])
+                                                         ((150, 60), 7, ("near yes",))])
 def test_stage_1_proves_the_set_that_greedy_with_an_exact_oracle_builds(size, seed, answered_by) -> None:
     """The whole proof on a generated round, against the definition: in priority order, take
     each applicant whom the exact pair model can house together with everyone taken before."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -144,3 +145,41 @@ def test_cover_cuts_hold_for_every_group_that_fits(needs: list[int], capacity: i
         for group in itertools.combinations(range(len(needs)), size):
             if need[list(group)].sum() <= capacity:
                 assert all(len(set(group) & set(cut.tolist())) <= upper for cut, upper in cuts)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 12), st.sampled_from([0.0, 0.2, 0.5, 0.7, 0.9, 1.0])), min_size=1,
+                max_size=7), st.integers(1, 40))
+def test_the_cover_leaving_out_least_is_found_exactly(candidates: list[tuple[int, float]], capacity: int) -> None:
+    """Against every group: the cover found leaves out Σ (1 − value) no more than any other cover
+    of candidates housed at all, and none is found when every cover leaves out 1 or more."""
+    from allocator.matching.side_constraints import _cheapest_cover
+
+    need = np.array([n for n, _ in candidates], dtype=np.int64)
+    values = np.array([v for _, v in candidates])
+    least = min(((1 - values[list(group)]).sum() for size in range(len(candidates) + 1)
+                 for group in itertools.combinations(np.flatnonzero(values > 0).tolist(), size)
+                 if need[list(group)].sum() > capacity), default=None)
+    cover = _cheapest_cover(values, need, capacity)
+    if least is None or least >= 1 - 1e-6:
+        assert cover is None
+    else:
+        assert cover is not None and need[cover].sum() > capacity
+        assert (1 - values[cover]).sum() == pytest.approx(least)
+
+
+def test_the_relaxation_holds_the_columns_of_those_asked_about_and_later_ones_join_earlier_cuts() -> None:
+    """Only members' choices become columns; a cut added before someone's first question
+    (an extended cover naming them) gets their column when they are asked about."""
+    solution = allocate(read_problem(_two_units_problem([4, 3, 4], hours=6)), time_limit=5)
+    questions = HousingQuestions(solution.eligibility, solution.side, WorkBudget(10.0))
+    relaxed, choices = questions.relaxed, questions.choices
+    assert not questions.relaxation_refuses(_members(3, [0, 1]), NOBODY_3)
+    assert sorted(set(choices.person[relaxed.choice_of].tolist())) == [0, 1]
+    in_unit_0 = np.flatnonzero(choices.unit == 0)
+    cut_row = relaxed.highs.getNumRow()
+    relaxed._add([(in_unit_0, 1)])  # everyone in U0: at most one (an extended cover {4, 3} ∪ {4})
+    assert questions.relaxation_refuses(_members(3, [0, 1, 2]), NOBODY_3)
+    lp = relaxed.highs.getLp().a_matrix_
+    rows_of = {int(relaxed.choice_of[c]): lp.index_[lp.start_[c]:lp.start_[c + 1]] for c in range(lp.num_col_)}
+    assert all(cut_row in rows_of[k] for k in in_unit_0.tolist())
