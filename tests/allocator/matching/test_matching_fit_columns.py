@@ -1,4 +1,4 @@
-"""The generated fit LP: the same value as the whole LP, a bound that holds wherever it stops,
+"""The generated fit LP: the same value as the whole LP (without its cover cuts), a bound that holds wherever it stops,
 an allocation of exactly the same set, and nothing printed on standard output."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from tests.allocator.matching.tiny import problems
 
 def test_generated_lp_reaches_the_whole_lp_and_its_bound() -> None:
     eligibility, side, start = generated_start()
-    whole = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0))
+    whole = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0), covers=False)
     generated = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     assert generated.complete
     assert len(generated.model.columns) < len(generated.pairs)  # it did without some columns
@@ -29,7 +29,7 @@ def test_generated_lp_reaches_the_whole_lp_and_its_bound() -> None:
 
 def test_bound_holds_when_the_generation_is_stopped_early() -> None:
     eligibility, side, start = generated_start()
-    whole = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0))
+    whole = solve_fit_lp(eligibility, side, start >= 0, WorkBudget(10.0), covers=False)
     stopped = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=0.0)
     assert not stopped.complete
     assert stopped.bound >= whole.bound  # weaker, never below the LP (hence the optimum)
@@ -54,7 +54,7 @@ def test_bound_for_another_set_is_above_that_sets_lp() -> None:
     lp = solve_fit_lp_by_columns(eligibility, side, start, WorkBudget(10.0), until=10.0)
     other = start >= 0
     other[np.flatnonzero(other)[::7]] = False
-    exact = solve_fit_lp(eligibility, side, other, WorkBudget(10.0)).bound
+    exact = solve_fit_lp(eligibility, side, other, WorkBudget(10.0), covers=False).bound
     assert exact is not None
     assert bound_for_set(eligibility, side, other, lp, WorkBudget(10.0)) >= exact
 
@@ -84,7 +84,7 @@ def test_going_on_from_another_sets_lp_gives_that_sets_lp() -> None:
     smaller = start.copy()
     smaller[np.flatnonzero(smaller >= 0)[::5]] = -1
     again = solve_fit_lp_by_columns(eligibility, side, smaller, WorkBudget(10.0), until=10.0, earlier=first)
-    fresh = solve_fit_lp(eligibility, side, smaller >= 0, WorkBudget(10.0))
+    fresh = solve_fit_lp(eligibility, side, smaller >= 0, WorkBudget(10.0), covers=False)
     assert again.complete and again.bound == fresh.bound
     assert np.array_equal(np.isin(np.arange(len(smaller)), eligibility.pairs.applicant[again.pairs]), smaller >= 0)
 
