@@ -57,10 +57,10 @@ from allocator.matching.work_budget import (
     WorkBudget,
 )
 
-PRIORITY_SHARE = 0.55  # of the budget for stage 1 (its proof, then regions that house more): at 30 s on
-# 1,000 × 400 seeds 1–10, 0.5 left seeds 4 and 10 proven for 993 and 809 applicants of 1,000 (whole
-# proofs: 2.9 and 3.1 units), 0.55 proves both whole (seed 10's fit gap 2.36 → 2.74 %, on the proven set;
-# seeds 2 and 7, still unproven: 2.08 → 1.40 % and 1.01 → 0.99 %)
+PRIORITY_SHARE = 0.55  # of the budget for stage 1 (its proof, then regions that house more): about 3.2 units
+# at 30 s on 1,000 × 400, where the whole proofs of seeds 1–10 take 1.1–3.2 (benchmarks/stage1_proof.py; 0.5
+# had left seeds 4 and 10 unproven when their proofs took 2.9 and 3.1); a proof that ends early leaves the
+# rest to stage 2
 LARGE_PRIORITY_SHARE = 0.1  # ... on rounds whose fit LP is too large to solve whole: stage 2 then needs more
 # (and stage 2's repairs house more people anyway: measured on 5,000 × 2,000 seeds 1–3 at 60 s,
 # 0.1 gave sets better by priority than 0.15 did before the rooms rounding, and fit within 1 %)
