@@ -13,7 +13,7 @@ them refused 101 of the 153 questions CP-SAT answered "no", with them 131, each 
 where CP-SAT took about 0.05 deterministic seconds. Extended cover cuts on the same hours
 (:func:`allocator.matching.side_constraints.violated_covers`), added where a solution breaks
 them and kept for later questions, refuse most of the rest: on the ten 1,000 × 400 rounds of
-the benchmark, 62–90 questions a round, leaving 0–7 to the exact model
+the benchmark, 62–90 questions a round, leaving 0–11 to the exact model
 (``benchmarks/stage1_proof.py``).
 """
 

@@ -134,9 +134,9 @@ def violated_covers(x: np.ndarray, hours: list[tuple[np.ndarray, np.ndarray, int
     (:func:`rounded_hours`) miss these: needs of 12, 10 and 9 in 30 hours.
 
     The cover is found exactly: a greedy one (the candidates ``x`` houses most per hour first)
-    missed broken covers, and on 1,000 × 400 seeds 2 and 7 left 4 and 16 questions to HiGHS's
-    MIP that the relaxation refuses with the exact cover (a whole proof of seed 7 then took 3.0
-    units, not 6.7)."""
+    missed broken covers, and on 1,000 × 400 seeds 2 and 7 HiGHS's MIP answered 4 and 16 "no"s
+    the relaxation had let through; with the exact cover it answers 1 and 0, and a whole proof
+    of seed 7 takes 2.8 units instead of 6.7 (``benchmarks/stage1_proof.py``)."""
     cuts = []
     for group, need, capacity in hours:
         values = x[group]
