@@ -58,7 +58,7 @@ from allocator.matching.work_budget import (
 )
 
 PRIORITY_SHARE = 0.55  # of the budget for stage 1 (its proof, then regions that house more): about 3.2 units
-# at 30 s on 1,000 × 400, where the whole proofs of seeds 1–10 take 1.1–3.2 (benchmarks/stage1_proof.py; 0.5
+# at 30 s on 1,000 × 400, where the whole proofs of seeds 1–10 take 1.1–3.0 (benchmarks/stage1_proof.py; 0.5
 # had left seeds 4 and 10 unproven when their proofs took 2.9 and 3.1); a proof that ends early leaves the
 # rest to stage 2
 LARGE_PRIORITY_SHARE = 0.1  # ... on rounds whose fit LP is too large to solve whole: stage 2 then needs more

@@ -22,7 +22,7 @@ seeds 1, 2, 3, 7 and 10 they lowered the bound by 0.02–0.25 % of it (seed 3's 
 Cover cuts on the same hours (:func:`allocator.matching.side_constraints.violated_covers`) are
 then added while the solution breaks them, for up to :data:`FIT_COVER_ROUNDS` re-solves from the
 last basis: at 30 s on 1,000 × 400 seeds 2 and 10 the gaps went from 1.76 and 1.62 % to 0.90
-and 0.78 % (HiGHS's MIP proves the same results within 0.74 and 0.58 % in 20 s,
+and 0.78 % (HiGHS's MIP proves the same results within 0.74 and 0.59 % in 20 s,
 ``benchmarks/fit_bounds.py``). The rounding follows the first solve's values: following the
 cut LP's instead, seed 10's fit fell by 0.75 %.
 
@@ -101,10 +101,10 @@ def solve_fit_lp(eligibility: Eligibility, side: SideConstraints, housed: np.nda
     solved = _solve(solver, x, pairs, budget)
     if solved.bound is None or not covers:
         return solved
-    covers, first, values = HoursCovers(eligibility, side, pairs), solved, solved.values
+    separation, first, values = HoursCovers(eligibility, side, pairs), solved, solved.values
     for _ in range(FIT_COVER_ROUNDS):
-        cuts = covers.violated(values)
-        budget.charge(covers.choices * COVER_UNITS_PER_CHOICE)
+        cuts = separation.violated(values)
+        budget.charge(separation.choices * COVER_UNITS_PER_CHOICE)
         if not cuts or budget.left() < first_solve * RESOLVE_SHARE:
             break
         for members in cuts:

@@ -20,8 +20,8 @@ Asking the exact oracle for every applicant would be far too slow; these make it
   covering every unit, answered 52–277 questions a round on 1,000 × 400; unit by unit 85–352.)
 * **Quick answers before the exact model.** The question's linear relaxation with cuts for
   whole people (:mod:`allocator.matching.question_model`) refuses many of the rest in 10–15
-  milliseconds each on 1,000 × 400 rounds, a chain of one or two moves (:mod:`allocator.matching.ejection`) finds
-  most "yes"es, and a search near the incumbent
+  ms each on 1,000 × 400 rounds, a chain of one or two moves
+  (:mod:`allocator.matching.ejection`) finds most "yes"es, and a search near the incumbent
   (:meth:`allocator.matching.housing_question.HousingQuestions.ask_near`) some of the rest.
 * **A small exact model**, asked only when those do not answer:
   :class:`allocator.matching.housing_question.HousingQuestions` (who lives in which unit,
