@@ -20,14 +20,16 @@ Each unit whose hours bind also gets the cuts that hold for whole people
 (:func:`allocator.matching.side_constraints.rounded_hours`): on the results of 1,000 × 400
 seeds 1, 2, 3, 7 and 10 they lowered the bound by 0.02–0.25 % of it (seed 3's gap 0.91 → 0.66 %).
 Cover cuts on the same hours (:func:`allocator.matching.side_constraints.violated_covers`) are
-then added while the solution breaks them, for up to :data:`FIT_COVER_ROUNDS` re-solves from the
-last basis: at 30 s on 1,000 × 400 seeds 2 and 10 the gaps went from 1.76 and 1.62 % to 0.90
-and 0.78 % (HiGHS's MIP proves the same results within 0.74 and 0.59 % in 20 s,
-``benchmarks/fit_bounds.py``). The rounding follows the first solve's values: following the
-cut LP's instead, seed 10's fit fell by 0.75 %.
+then added while the solution breaks them (:class:`CoverRounds`, up to :data:`FIT_COVER_ROUNDS`
+re-solves): at 30 s on 1,000 × 400 seeds 2 and 10 three rounds took the gaps from 1.76 and
+1.62 % to 0.90 and 0.78 %, and the rounds until no cut is broken 0.01 % further (HiGHS's MIP
+proves the same results within 0.74 and 0.59 % in 20 s, ``benchmarks/fit_bounds.py``). The
+rounding follows the first solve's values: following the cut LP's instead, seed 10's fit fell by
+0.75 %. The first solve is GLOP's, the rounds HiGHS's dual simplex, started from GLOP's optimal
+basis: GLOP, through ``pywraplp``, re-solved each round from scratch.
 
-GLOP is deterministic (one thread, its own deterministic time limit); the bound is rounded
-*up* past the LP's tolerances, so it is never below the true optimum.
+Both are deterministic (one thread; GLOP has its own deterministic time limit, HiGHS a fixed
+seed); the bound is rounded *up* past the LP's tolerances, so it is never below the true optimum.
 """
 
 from __future__ import annotations
@@ -38,20 +40,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
+from allocator.matching.highs import quiet_highs
 from allocator.matching.side_constraints import SideConstraints, rounded_hours, violated_covers
 from allocator.matching.work_budget import (
     COVER_UNITS_PER_CHOICE,
+    HIGHS_UNITS_PER_ROW,
     LP_LINEAR_NONZEROS,
+    LP_UNITS_PER_ITERATION,
     LP_UNITS_PER_NONZERO,
+    LP_UNITS_PER_SOLVE,
     WorkBudget,
 )
 
 CUT_UNITS_PER_NONZERO = LP_UNITS_PER_NONZERO / 3  # the cuts' nonzeros, which lp_units does not count (GLOP
 # took 0.05–0.28 s more with them on 1,000 × 400 sets, for 25,000–77,000 more nonzeros)
 LP_DETERMINISTIC_LIMIT = 20.0  # GLOP's own deterministic time limit (a safety net; the units decide)
-FIT_COVER_ROUNDS = 3  # re-solves with the cover cuts the last solution breaks
-RESOLVE_SHARE = 0.5  # of the first solve's units, for a re-solve with cuts (GLOP goes on from its last basis:
-# 0.21–0.31 s against 0.51–0.62 s for the first on 1,000 × 400 seeds 2 and 10)
+FIT_COVER_ROUNDS = 10  # re-solves with the cover cuts the last solution breaks (they run out after 4–10 on
+# 1,000 × 400 seeds 2 and 10, each round lowering the bound less: 0.46, 0.23, 0.18 %, then 0.01 % in all)
+
+LPRow = tuple[float, float, np.ndarray, np.ndarray | None]  # lower, upper, pair positions, coefficients (None: 1)
 
 
 @dataclass(frozen=True)
@@ -83,69 +90,60 @@ def lp_units(eligibility: Eligibility, housed: np.ndarray) -> float:
 def solve_fit_lp(eligibility: Eligibility, side: SideConstraints, housed: np.ndarray, budget: WorkBudget,
                  covers: bool = True) -> FitLP:
     """The LP of the module docstring over the pairs of the ``housed`` applicants; with ``covers``,
-    cover cuts on units' hours added while its solution breaks them (:class:`HoursCovers`), for
+    cover cuts on units' hours added while its solution breaks them (:class:`CoverRounds`), for
     the bound (the values and reduced costs are the first solve's, which the rounding follows)."""
-    from ortools.linear_solver import pywraplp
-
     pairs = np.flatnonzero(housed[eligibility.pairs.applicant])
-    first_solve = lp_units(eligibility, housed)
-    budget.charge(first_solve)
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    solver.SetSolverSpecificParametersAsString(f"max_deterministic_time: {LP_DETERMINISTIC_LIMIT}")
-    x = [solver.NumVar(0.0, 1.0, "") for _ in range(len(pairs))]
-    _add_rows(solver, x, eligibility, side, pairs, budget)
-    goal = solver.Objective()
-    for k, fit in enumerate(eligibility.fit[pairs].tolist()):
-        goal.SetCoefficient(x[k], float(fit))
-    goal.SetMaximization()
+    budget.charge(lp_units(eligibility, housed))
+    rows = _fit_rows(eligibility, side, pairs, budget)
+    fits = eligibility.fit[pairs].astype(np.float64)
+    solver = _glop(rows, fits)
+    x = solver.variables()
     solved = _solve(solver, x, pairs, budget)
     if solved.bound is None or not covers:
         return solved
-    separation, first, values = HoursCovers(eligibility, side, pairs), solved, solved.values
-    for _ in range(FIT_COVER_ROUNDS):
-        cuts = separation.violated(values)
-        budget.charge(separation.choices * COVER_UNITS_PER_CHOICE)
-        if not cuts or budget.left() < first_solve * RESOLVE_SHARE:
-            break
-        for members in cuts:
-            _row(solver, x, 0.0, float(members[1]), members[0].tolist())
-        budget.charge(first_solve * RESOLVE_SHARE + sum(len(m) for m, _ in cuts) * CUT_UNITS_PER_NONZERO)
-        again = _solve(solver, x, pairs, budget)
-        if again.bound is None:  # a limit: the last bound stands (it holds without these cuts)
-            break
-        solved, values = again, again.values
-    return FitLP(solved.bound, pairs, first.values, first.reduced)
+    rounds = CoverRounds(rows, fits, _glop_basis(solver, x), budget)
+    bound = rounds.bound(HoursCovers(eligibility, side, pairs), solved.values)
+    return FitLP(solved.bound if bound is None else min(bound, solved.bound), pairs, solved.values, solved.reduced)
 
 
-def _row(solver, x, lower: float, upper: float, members, coefficients=None) -> None:
-    constraint = solver.Constraint(lower, upper)
-    for t, k in enumerate(members):
-        constraint.SetCoefficient(x[k], 1.0 if coefficients is None else float(coefficients[t]))
+def _glop(rows: list[LPRow], fits: np.ndarray):
+    """GLOP loaded with the LP whole (one model message: setting 130,000 coefficients one by one
+    from Python took 0.2 s of a 0.5 s solve; GLOP reads the same model either way)."""
+    from ortools.linear_solver import linear_solver_pb2, pywraplp
+
+    model = linear_solver_pb2.MPModelProto(maximize=True)
+    for fit in fits.tolist():
+        model.variable.add(lower_bound=0.0, upper_bound=1.0, objective_coefficient=fit)
+    for lower, upper, members, coefficients in rows:
+        row = model.constraint.add(lower_bound=lower, upper_bound=upper)
+        row.var_index.extend(members.tolist())
+        row.coefficient.extend([1.0] * len(members) if coefficients is None else coefficients.tolist())
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    solver.SetSolverSpecificParametersAsString(f"max_deterministic_time: {LP_DETERMINISTIC_LIMIT}")
+    if error := solver.LoadModelFromProto(model):
+        raise ValueError(f"the fit LP: {error}")
+    return solver
 
 
-def _add_rows(solver, x, eligibility: Eligibility, side: SideConstraints, pairs: np.ndarray,
-              budget: WorkBudget) -> None:
+def _fit_rows(eligibility: Eligibility, side: SideConstraints, pairs: np.ndarray, budget: WorkBudget) -> list[LPRow]:
     """Each person one place, each place one person, units' hours (with the rounded cuts), not-with pairs."""
     applicant, unit = eligibility.pairs.applicant[pairs], eligibility.unit[pairs]
-    for _, members in grouped(applicant):
-        _row(solver, x, 1.0, 1.0, members.tolist())
-    for _, members in grouped(eligibility.pairs.place[pairs]):
-        if len(members) > 1:
-            _row(solver, x, 0.0, 1.0, members.tolist())
+    rows: list[LPRow] = [(1.0, 1.0, members, None) for _, members in grouped(applicant)]
+    rows += [(0.0, 1.0, members, None) for _, members in grouped(eligibility.pairs.place[pairs]) if len(members) > 1]
     binding = set(side.hours.tolist())
     places_of = np.bincount(eligibility.columns.place_unit, minlength=len(side.capacity))
     for u, members in grouped(unit):
         need = side.need[applicant[members]]
         if u in binding and int(need.sum()) > side.capacity[u]:
-            _row(solver, x, 0.0, float(side.capacity[u]), members.tolist(), need.tolist())
+            rows.append((0.0, float(side.capacity[u]), members, need.astype(np.float64)))
             # At most as many residents as the smallest needs of its candidates fit in the hours:
             # valid for every allocation, and cuts off LP solutions that spread many small shares.
             needs = np.sort(side.need[np.unique(applicant[members])])
             most = int(np.searchsorted(np.cumsum(needs), side.capacity[u], side="right"))
             if most < places_of[u]:
-                _row(solver, x, 0.0, float(most), members.tolist())
+                rows.append((0.0, float(most), members, None))
             for columns, values, upper in rounded_hours(members, need.astype(np.int64), int(side.capacity[u])):
-                _row(solver, x, 0.0, float(upper), columns.tolist(), values.tolist())
+                rows.append((0.0, float(upper), columns, values.astype(np.float64)))
                 budget.charge(len(columns) * CUT_UNITS_PER_NONZERO)
     at: dict[tuple[int, int], list[int]] = {}
     for k, key in enumerate(zip(applicant.tolist(), unit.tolist(), strict=True)):
@@ -153,7 +151,8 @@ def _add_rows(solver, x, eligibility: Eligibility, side: SideConstraints, pairs:
     for i, j, units in side.meetings:
         for u in units:
             if (i, u) in at and (j, u) in at:
-                _row(solver, x, 0.0, 1.0, at[i, u] + at[j, u])
+                rows.append((0.0, 1.0, np.array(at[i, u] + at[j, u]), None))
+    return rows
 
 
 def _solve(solver, x, pairs: np.ndarray, budget: WorkBudget) -> FitLP:
@@ -164,12 +163,86 @@ def _solve(solver, x, pairs: np.ndarray, budget: WorkBudget) -> FitLP:
     budget.exhausted()  # records a cut by the clock, if the safety net stopped GLOP
     if status != pywraplp.Solver.OPTIMAL:
         return FitLP(None, pairs, np.zeros(len(pairs)))
-    value = solver.Objective().Value()
     values = np.array([v.solution_value() for v in x], dtype=np.float64)
     reduced = np.array([v.reduced_cost() for v in x], dtype=np.float64)
-    # Fits are whole numbers: round up past GLOP's tolerances (relative 1e-9 and absolute 1e-3).
-    bound = math.floor(value + 1e-9 * abs(value) + 1e-3)
-    return FitLP(bound, pairs, values, reduced=reduced)
+    return FitLP(_whole_bound(solver.Objective().Value()), pairs, values, reduced=reduced)
+
+
+def _whole_bound(value: float) -> int:
+    """Fits are whole numbers: the LP's value rounded up past the solvers' tolerances (relative 1e-9,
+    absolute 1e-3), then down to a whole number."""
+    return math.floor(value + 1e-9 * abs(value) + 1e-3)
+
+
+def _glop_basis(solver, x) -> tuple[list[int], list[int]]:
+    """GLOP's optimal basis as HiGHS's column and row statuses (a row's status is its activity's)."""
+    from highspy._core import HighsBasisStatus
+    from ortools.linear_solver import pywraplp
+
+    status = {pywraplp.Solver.AT_LOWER_BOUND: HighsBasisStatus.kLower, pywraplp.Solver.FIXED_VALUE:
+              HighsBasisStatus.kLower, pywraplp.Solver.AT_UPPER_BOUND: HighsBasisStatus.kUpper,
+              pywraplp.Solver.BASIC: HighsBasisStatus.kBasic, pywraplp.Solver.FREE: HighsBasisStatus.kZero}
+    return [status[v.basis_status()] for v in x], [status[c.basis_status()] for c in solver.constraints()]
+
+
+class CoverRounds:
+    """The fit LP again in HiGHS, started from GLOP's optimal basis, to which cover cuts are added
+    while its solution breaks them: each round is a few hundred dual simplex iterations from the
+    last basis (GLOP, re-solving from scratch, took as long for each as for the first: on 1,000 ×
+    400 seeds 2, 7 and 10 three rounds took 0.18–0.24 s here against 0.6–1.1 s)."""
+
+    def __init__(self, rows: list[LPRow], fits: np.ndarray, basis: tuple[list[int], list[int]],
+                 budget: WorkBudget):
+        from highspy._core import HighsBasis
+
+        self.budget = budget
+        self.highs = quiet_highs(presolve="off")
+        self.highs.addVars(len(fits), np.zeros(len(fits)), np.ones(len(fits)))
+        self.highs.changeColsCost(len(fits), np.arange(len(fits), dtype=np.int32), fits)
+        self._add(np.array([row[0] for row in rows]), np.array([row[1] for row in rows]),
+                  [row[2] for row in rows], [row[3] for row in rows])
+        start = HighsBasis()
+        start.col_status, start.row_status = basis
+        start.valid = True
+        self.highs.setBasis(start)  # refused (never seen): HiGHS starts from its own basis, slower
+        budget.charge(self.size * HIGHS_UNITS_PER_ROW)
+
+    @property
+    def size(self) -> int:
+        return self.highs.getNumCol() + self.highs.getNumRow()
+
+    def bound(self, separation: HoursCovers, values: np.ndarray) -> int | None:
+        """The bound after the rounds (None if HiGHS stopped at a limit before the first)."""
+        from highspy._core import HighsModelStatus
+
+        bound = None
+        for _ in range(FIT_COVER_ROUNDS):
+            cuts = separation.violated(values)
+            self.budget.charge(separation.choices * COVER_UNITS_PER_CHOICE)
+            if not cuts or self.budget.exhausted():
+                break
+            self._add(np.full(len(cuts), -np.inf), np.array([float(upper) for _, upper in cuts]),
+                      [members for members, _ in cuts], [None] * len(cuts))
+            self.highs.setOptionValue("time_limit", self.budget.solver_seconds())
+            self.highs.run()
+            iterations = self.highs.getInfo().simplex_iteration_count
+            self.budget.charge(LP_UNITS_PER_SOLVE + iterations * self.size * LP_UNITS_PER_ITERATION)
+            self.budget.exhausted()  # records a cut by the clock, if the safety net stopped HiGHS
+            if self.highs.getModelStatus() != HighsModelStatus.kOptimal:
+                break  # the last bound stands (it holds without these cuts)
+            bound = _whole_bound(self.highs.getInfo().objective_function_value)
+            values = np.asarray(self.highs.getSolution().col_value)
+        return bound
+
+    def _add(self, lower: np.ndarray, upper: np.ndarray, members: list[np.ndarray],
+             coefficients: list[np.ndarray | None]) -> None:
+        if not members:
+            return
+        sizes = np.array([len(m) for m in members], dtype=np.int64)
+        self.highs.addRows(len(members), lower, upper, int(sizes.sum()), (np.cumsum(sizes) - sizes).astype(np.int32),
+                           np.concatenate(members).astype(np.int32),
+                           np.concatenate([np.ones(len(m)) if c is None else c for m, c in
+                                           zip(members, coefficients, strict=True)]))
 
 
 class HoursCovers:

@@ -49,3 +49,23 @@ def test_cover_cuts_on_hours_close_a_gap_the_plain_lp_leaves() -> None:
     assert fit == cut.bound < plain.bound
     assert solution.status == "OPTIMAL"
     assert np.array_equal(cut.values, plain.values)  # the rounding follows the first solve
+
+
+def test_cover_rounds_start_from_glops_optimal_basis() -> None:
+    """The cover rounds re-solve in HiGHS from GLOP's basis: before any cut it is optimal as it
+    stands (no iteration, the same value), which fails if a status is mapped wrongly."""
+    from ortools.linear_solver import pywraplp
+
+    from allocator.matching.fit_lp import CoverRounds, _fit_rows, _glop, _glop_basis
+
+    solution = allocate(read_problem(generate_problem(200, 80, seed=9, side_constraints=True)), time_limit=5)
+    e, housed = solution.eligibility, solution.pair_of >= 0
+    pairs = np.flatnonzero(housed[e.pairs.applicant])
+    fits = e.fit[pairs].astype(np.float64)
+    solver = _glop(_fit_rows(e, solution.side, pairs, WorkBudget(10.0)), fits)
+    assert solver.Solve() == pywraplp.Solver.OPTIMAL
+    rounds = CoverRounds(_fit_rows(e, solution.side, pairs, WorkBudget(10.0)), fits,
+                         _glop_basis(solver, solver.variables()), WorkBudget(10.0))
+    rounds.highs.run()
+    assert rounds.highs.getInfo().simplex_iteration_count == 0
+    assert abs(rounds.highs.getInfo().objective_function_value - solver.Objective().Value()) < 1e-6
