@@ -187,12 +187,19 @@ def side_row(case: Case, time_limit: float) -> dict:
         "seconds": seconds, "load": before, "status": result["status"], "gap": result["stats"]["gap"],
         "stage1": _stage1(result["stats"]["solver"]),
         "clock": "clock" if "safety net" in result["stats"]["solver"] else "budget",
+        "units": _units(result["stats"]["solver"]),
         "ours": bands(result["objective"]["housed_by_band"]), "fit": result["objective"]["fit"],
         "greedy": bands(greedy_bands), "vs_greedy": by_priority(ours, greedy_housed),
         "plain": bands(baseline["housed_by_band"]), "plain_status": baseline["status"], "plain_fit": baseline["fit"],
         "vs_plain": by_priority(ours, game.housed(baseline["assignments"])), "plain_load": plain_load,
         "plain_build": baseline["build_seconds"], "solver": result["stats"]["solver"], "inversions": inverted,
     }
+
+
+def _units(solver: str) -> str:
+    """"used of budget" work units, as ``stats.solver`` states them."""
+    budget = solver.split(" s = budget ")[1].split(" work units")[0]
+    return f"{solver.split(' work units (')[1].split(' used')[0]} of {budget}"
 
 
 def _stage1(solver: str) -> str:
@@ -229,12 +236,14 @@ def flow_table(rows: list[dict]) -> str:
 
 
 def side_table(rows: list[dict]) -> str:
-    lines = ["| round | seed | limit, s | wall, s | load | stopped by | status | stage 1 | fit gap | housed 1/2/3 "
-             "| inversions | greedy | by priority vs greedy | plain CP-SAT (status) | by priority vs plain |",
-             "|---|---:|---:|---:|---:|---|---|---|---:|---|---:|---|---|---|---|"]
+    lines = ["| round | seed | limit, s | wall, s | load | units used | stopped by | status | stage 1 | fit gap "
+             "| housed 1/2/3 | inversions | greedy | by priority vs greedy | plain CP-SAT (status) "
+             "| by priority vs plain |",
+             "|---|---:|---:|---:|---:|---:|---|---|---|---:|---|---:|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['round']} | {r['seed']} | {r['limit']:g} | {r['seconds']:.1f} | {r['load']:.1f} "
-                     f"| {r['clock']} | {r['status']} | {r['stage1']} | {100 * r['gap']:.2f} % | {r['ours']} "
+                     f"| {r['units']} | {r['clock']} | {r['status']} | {r['stage1']} | {100 * r['gap']:.2f} % "
+                     f"| {r['ours']} "
                      f"| {r['inversions']} | {r['greedy']} "
                      f"| {r['vs_greedy']} | {r['plain']} ({r['plain_status']}) | {r['vs_plain']} |")
     return "\n".join(lines)

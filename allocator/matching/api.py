@@ -104,7 +104,8 @@ def _solver_text(tools: str, limit: float, budget: WorkBudget, outcome, applican
     else:
         stage2 = f"stage 2 (fit) within {100 * outcome.gap:.2f} % of its bound"
         if "fit" in budget.cut:
-            stage2 += " when the budget ended" if budget.cut["fit"] == "budget" else " when the clock ran out"
+            ended = "the budget ended" if budget.left() <= 0 else "the budget for its search ended"
+            stage2 += f" when {ended}" if budget.cut["fit"] == "budget" else " when the clock ran out"
     clock = ("; the clock's safety net stopped a stage, so a re-run may differ" if budget.clock_decided else "")
     if outcome.highs_for:
         tools += f", HiGHS {_highs_version()} for {' and '.join(outcome.highs_for)}"
