@@ -3,11 +3,13 @@
 Run by hand from the repository root; every row records the 1-minute load average when it
 started (the machine is shared: that is the "busy machine" the time limits must hold on):
 
-    .venv/bin/python benchmarks/allocation.py                 # everything, about 20 minutes
+    .venv/bin/python benchmarks/allocation.py                 # everything, about 25 minutes
     .venv/bin/python benchmarks/allocation.py --part flow     # the plain rounds, about 1 minute
     .venv/bin/python benchmarks/allocation.py --part side     # 1,000 × 400 with side constraints, 10 seeds
     .venv/bin/python benchmarks/allocation.py --part national # 5,000 × 2,000 with side constraints, 30 s and 60 s
     .venv/bin/python benchmarks/allocation.py --part rerun    # two rounds, each solved twice: same result?
+    .venv/bin/python benchmarks/allocation.py --part busy [--busy 5]  # side (30 s) and national (60 s) again beside
+                                                              # 5 CPU-bound processes, compared with their results
 
 Rounds are generated once into ``benchmarks/out/`` (``python -m allocator generate``), which
 git ignores. The tables are printed and written to ``benchmarks/out/allocation-tables.md``;
@@ -223,6 +225,47 @@ def rerun_row(case: Case, time_limit: float) -> dict:
             "status": runs[0][3]["status"], "solver": runs[0][3]["stats"]["solver"]}
 
 
+def busy_row(case: Case, time_limit: float) -> dict:
+    """Solve as :func:`side_row` does (while other processes keep the cores busy) and compare the
+    result with the one the ``side`` part wrote for the same round and limit."""
+    path = generate(case)
+    before = load()
+    seconds, result = solve(path, time_limit, f"-{time_limit:g}-busy")
+    quiet = path.with_suffix(f".result-{time_limit:g}.json")
+    same = "—"
+    if quiet.exists():
+        earlier = json.loads(quiet.read_text(encoding="utf-8"))
+        same = "yes" if earlier["assignments"] == result["assignments"] else "no"
+    solver = result["stats"]["solver"]
+    return {"round": case.label, "seed": case.seed, "limit": time_limit, "seconds": seconds, "load": before,
+            "units": _units(solver), "clock": "clock" if "safety net" in solver else "budget",
+            "stage1": _stage1(solver), "gap": result["stats"]["gap"], "same": same}
+
+
+def busy_table(rows: list[dict], busy: int) -> str:
+    lines = [f"The rounds with side constraints again, beside {busy} CPU-bound processes:\n",
+             "| round | seed | limit, s | wall, s | load | units used | stopped by | stage 1 | fit gap "
+             "| allocation as in the side part |",
+             "|---|---:|---:|---:|---:|---:|---|---|---:|---|"]
+    for r in rows:
+        lines.append(f"| {r['round']} | {r['seed']} | {r['limit']:g} | {r['seconds']:.1f} | {r['load']:.1f} "
+                     f"| {r['units']} | {r['clock']} | {r['stage1']} | {100 * r['gap']:.2f} % | {r['same']} |")
+    return "\n".join(lines)
+
+
+def busy_rows(count: int) -> list[dict]:
+    """:func:`busy_row` for the side rounds (30 s) and the national ones (60 s) while ``count``
+    processes spin on the CPU."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        time.sleep(5)  # let the load average rise
+        return [busy_row(case, 30.0) for case in SIDE_CASES] + [busy_row(case, 60.0) for case in NATIONAL_CASES]
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
 def flow_table(rows: list[dict]) -> str:
     lines = ["| round (applicants × places) | eligible pairs | end to end, s | bare flow, s | ratio | status "
              "| housed by band 1/2/3, optimal | greedy | load |",
@@ -251,7 +294,8 @@ def side_table(rows: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("all", "flow", "side", "national", "rerun"), default="all")
+    parser.add_argument("--part", choices=("all", "flow", "side", "national", "rerun", "busy"), default="all")
+    parser.add_argument("--busy", type=int, default=5, help="CPU-bound processes beside the busy part's rounds")
     parser.add_argument("--repeat", type=int, default=3, help="runs per flow measurement; the median is shown")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -270,6 +314,9 @@ def main() -> None:
         sections.append("\n".join(
             f"Re-run: {r['round']} seed {r['seed']}, {r['limit']:g} s, twice: walls {' and '.join(r['walls'])} s; "
             f"results {'identical' if r['identical'] else 'DIFFERENT'} (all but stats.seconds)." for r in raw["rerun"]))
+    if args.part in ("all", "busy"):
+        raw["busy"] = busy_rows(args.busy)
+        sections.append(busy_table(raw["busy"], args.busy))
     import ortools
 
     footer = (f"OR-Tools {ortools.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} cores; "

@@ -71,7 +71,8 @@ COLUMN_REGIONS_FROM = 2.0  # units left at least for regions at national size (e
 LP_AGAIN_SHARE = 0.6  # of what is left for stage 2: the whole LP again, if the set grew
 ROUND_LIMIT = 2.0  # CP-SAT deterministic time for the allocation on the LP's columns (fit_columns)
 SMALL_ROUND_LIMIT = 1.0  # ... the same for a whole LP (small rounds)
-REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop (0.3 on rounds whose stage 1 is proven,
+REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop; the rest is CP-SAT's on small sets
+# (WHOLE_SET_VARIABLES), and on larger ones is not spent (0.3 on rounds whose stage 1 is proven,
 # leaving more to CP-SAT on the whole set, gave 0.00–0.10 % on 1,000 × 400 at 30 s instead of 0.16–0.68 %, but
 # with five CPU-bound processes beside them those rounds took 22–27 s instead of 15–20 s for the same units,
 # and one was cut by the clock: CP-SAT's units cost more wall clock there than the regions')
