@@ -23,7 +23,7 @@ Cover cuts on the same hours (:func:`allocator.matching.side_constraints.violate
 then added while the solution breaks them (:class:`CoverRounds`, up to :data:`FIT_COVER_ROUNDS`
 re-solves): at 30 s on 1,000 × 400 seeds 2 and 10 three rounds took the gaps from 1.76 and
 1.62 % to 0.90 and 0.78 %, and the rounds until no cut is broken 0.01 % further (HiGHS's MIP
-proves the same results within 0.74 and 0.59 % in 20 s, ``benchmarks/fit_bounds.py``). The
+proves the same results within 0.74 and 0.58 % in 20 s, ``benchmarks/fit_bounds.py``). The
 rounding follows the first solve's values: following the cut LP's instead, seed 10's fit fell by
 0.75 %. The first solve is GLOP's, the rounds HiGHS's dual simplex, started from GLOP's optimal
 basis: GLOP, through ``pywraplp``, re-solved each round from scratch.
@@ -55,8 +55,8 @@ from allocator.matching.work_budget import (
 CUT_UNITS_PER_NONZERO = LP_UNITS_PER_NONZERO / 3  # the cuts' nonzeros, which lp_units does not count (GLOP
 # took 0.05–0.28 s more with them on 1,000 × 400 sets, for 25,000–77,000 more nonzeros)
 LP_DETERMINISTIC_LIMIT = 20.0  # GLOP's own deterministic time limit (a safety net; the units decide)
-FIT_COVER_ROUNDS = 10  # re-solves with the cover cuts the last solution breaks (they run out after 4–10 on
-# 1,000 × 400 seeds 2 and 10, each round lowering the bound less: 0.46, 0.23, 0.18 %, then 0.01 % in all)
+FIT_COVER_ROUNDS = 10  # re-solves with the cover cuts the last solution breaks (on 1,000 × 400 seed 2 none is
+# broken after 5, seed 10 has one after 10; they lowered seed 2's bound by 0.46, 0.23, 0.18 %, then 0.01 % in all)
 
 LPRow = tuple[float, float, np.ndarray, np.ndarray | None]  # lower, upper, pair positions, coefficients (None: 1)
 
