@@ -226,6 +226,8 @@ class Search:
         if np.array_equal(incumbent >= 0, self.set_of(columns if lp is None else lp)):
             return incumbent, lp, columns, wish
         if columns is not None:
+            if self.budget.exhausted():  # the first LP and its rooms spent it (national rounds at short limits)
+                return incumbent, lp, columns, wish
             columns = solve_fit_lp_by_columns(self.eligibility, self.side, incumbent, self.budget,
                                               spent + left * COLUMN_AGAIN_SHARE, earlier=columns)
             better = self.round_lp(incumbent, columns, ROUND_LIMIT, generated=True)
@@ -242,7 +244,7 @@ class Search:
         for _ in range(RESETTLE_ROUNDS):
             # The repair changed the set once more: the same LP's rooms again (newcomers, who
             # have no share in it, keep the unit the repair gave them), while the budget lasts.
-            if np.array_equal(incumbent >= 0, self.set_of(latest)) or self.budget.left() <= 0:
+            if np.array_equal(incumbent >= 0, self.set_of(latest)) or self.budget.exhausted():
                 break
             rooms = self.rooms(incumbent, latest)
             if rooms is None or self.total_fit(rooms) <= self.total_fit(incumbent):

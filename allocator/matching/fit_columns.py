@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
-from allocator.matching.highs import quiet_highs
+from allocator.matching.highs import quiet_highs, record_stop
 from allocator.matching.pair_model import PairModel
 from allocator.matching.side_constraints import SideConstraints
 from allocator.matching.work_budget import SCAN_UNITS_PER_PAIR, WorkBudget
@@ -137,7 +137,7 @@ def solve_fit_lp_by_columns(eligibility: Eligibility, side: SideConstraints, inc
         if len(entering) == 0:
             complete = True
             break
-        if budget.spent >= until or budget.wall_left() <= 0:
+        if budget.spent >= until or budget.out_of_time():
             break
         lp.add(_best_per_applicant(entering, -reduced[entering], rows.applicant[entering], ADDED_COLUMNS))
     pairs = np.flatnonzero(mine)
@@ -214,7 +214,7 @@ class _HighsLP:
         # The clock's safety net only; HiGHS counts its time limit over all runs of one model.
         self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(self.budget.solver_seconds(), 0.001))
         self.highs.run()
-        self.budget.exhausted()  # records a cut by the clock, if the safety net stopped HiGHS
+        record_stop(self.highs, self.budget)  # a stop by the safety net is the clock's
         return self.highs.getModelStatus() == _optimal()
 
     def prices(self):

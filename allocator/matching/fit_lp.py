@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
-from allocator.matching.highs import quiet_highs
+from allocator.matching.highs import quiet_highs, record_stop
 from allocator.matching.side_constraints import SideConstraints, rounded_hours, violated_covers
 from allocator.matching.work_budget import (
     COVER_UNITS_PER_CHOICE,
@@ -158,9 +158,12 @@ def _fit_rows(eligibility: Eligibility, side: SideConstraints, pairs: np.ndarray
 def _solve(solver, x, pairs: np.ndarray, budget: WorkBudget) -> FitLP:
     from ortools.linear_solver import pywraplp
 
-    solver.SetTimeLimit(int(1000 * min(budget.solver_seconds(), 1e6)))  # the clock's safety net only
+    limit_ms = int(1000 * min(budget.solver_seconds(), 1e6))  # the clock's safety net only
+    solver.SetTimeLimit(limit_ms)
     status = solver.Solve()
-    budget.exhausted()  # records a cut by the clock, if the safety net stopped GLOP
+    if status != pywraplp.Solver.OPTIMAL and solver.wall_time() >= 0.99 * limit_ms:
+        budget.cut[budget.stage] = "clock"  # GLOP stopped at the safety net's limit
+    budget.exhausted()
     if status != pywraplp.Solver.OPTIMAL:
         return FitLP(None, pairs, np.zeros(len(pairs)))
     values = np.array([v.solution_value() for v in x], dtype=np.float64)
@@ -227,7 +230,7 @@ class CoverRounds:
             self.highs.run()
             iterations = self.highs.getInfo().simplex_iteration_count
             self.budget.charge(LP_UNITS_PER_SOLVE + iterations * self.size * LP_UNITS_PER_ITERATION)
-            self.budget.exhausted()  # records a cut by the clock, if the safety net stopped HiGHS
+            record_stop(self.highs, self.budget)  # a stop by the safety net is the clock's
             if self.highs.getModelStatus() != HighsModelStatus.kOptimal:
                 break  # the last bound stands (it holds without these cuts)
             bound = _whole_bound(self.highs.getInfo().objective_function_value)

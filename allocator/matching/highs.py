@@ -21,3 +21,14 @@ def quiet_highs(**options):
         highs.setOptionValue(option, value)
     highs.changeObjectiveSense(ObjSense.kMaximize)
     return highs
+
+
+def record_stop(highs, budget) -> None:
+    """After a run given the safety net's time limit: a run HiGHS ended at that limit is the
+    clock's decision (its own timer may stop it a moment before the deadline, which
+    :meth:`WorkBudget.exhausted` alone would miss); also records a cut by the budget or the clock."""
+    from highspy._core import HighsModelStatus
+
+    if highs.getModelStatus() == HighsModelStatus.kTimeLimit:
+        budget.cut[budget.stage] = "clock"
+    budget.exhausted()

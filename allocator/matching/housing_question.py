@@ -29,6 +29,7 @@ import numpy as np
 from allocator.matching.eligibility import Eligibility
 from allocator.matching.fit_lp import grouped
 from allocator.matching.flow import build_arcs, solve_arcs
+from allocator.matching.highs import record_stop
 from allocator.matching.nearby import expand_ranges
 from allocator.matching.occupancy import FREE
 from allocator.matching.pair_model import SEED
@@ -88,7 +89,7 @@ class HousingQuestions:
         left; with less, CP-SAT answers what it can within ``units``."""
         if np.any(self.row_of[members] < 0):
             return NO, None  # someone has no eligible place at all
-        if units >= HIGHS_FROM and self.budget.wall_left() > 0:
+        if units >= HIGHS_FROM and not self.budget.out_of_time():
             answer, chosen = self._ask_highs(members, incumbent)
             solver = "highs"
         else:
@@ -187,7 +188,7 @@ class HousingQuestions:
         size = int(members.sum()) + int(np.isin(self.choices.person, np.flatnonzero(members)).sum()) * 2
         self.budget.charge(QUESTION_HIGHS_UNITS
                            + highs.getInfo().simplex_iteration_count * size * QUESTION_HIGHS_UNITS_PER_ITERATION)
-        self.budget.exhausted()  # records a cut by the clock, if the safety net stopped HiGHS
+        record_stop(highs, self.budget)  # a stop by the safety net is the clock's
         if highs.getInfo().primal_solution_status == FEASIBLE_SOLUTION:  # the first one found ends the search
             return YES, np.flatnonzero(np.asarray(highs.getSolution().col_value) > 0.5)
         return (NO, None) if highs.getModelStatus() == HighsModelStatus.kInfeasible else (UNKNOWN, None)

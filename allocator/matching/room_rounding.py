@@ -35,7 +35,7 @@ import numpy as np
 from allocator.matching.eligibility import Eligibility
 from allocator.matching.fit_lp import grouped
 from allocator.matching.flow import build_arcs, solve_arcs
-from allocator.matching.highs import quiet_highs
+from allocator.matching.highs import quiet_highs, record_stop
 from allocator.matching.nearby import expand_ranges
 from allocator.matching.side_constraints import SideConstraints
 from allocator.matching.unit_choices import Choices, hall_limits
@@ -147,7 +147,7 @@ def _admit(eligibility: Eligibility, side: SideConstraints, keys: _Keys, budget:
     budget.charge(SOLVE_UNITS + (count + rows.count) * HIGHS_UNITS_PER_ROW)
     highs.run()
     budget.charge(highs_units(highs.getInfo().simplex_iteration_count, count + rows.count))
-    budget.exhausted()  # records a cut by the clock, if the safety net stopped HiGHS
+    record_stop(highs, budget)  # a stop by the safety net is the clock's
     if highs.getInfo().primal_solution_status != int(SolutionStatus.kSolutionStatusFeasible):
         return None
     return np.flatnonzero(np.asarray(highs.getSolution().col_value) > 0.5)

@@ -102,6 +102,14 @@ class WorkBudget:
     def wall_left(self) -> float:
         return float("inf") if self.deadline is None else max(0.0, self.deadline - self.clock())
 
+    def out_of_time(self) -> bool:
+        """Has the safety net's deadline passed? A decision taken on it is the clock's, so it is
+        recorded as a cut of the running stage (the result then says a re-run may differ)."""
+        if self.wall_left() <= 0:
+            self.cut[self.stage] = "clock"
+            return True
+        return False
+
     def solver_seconds(self, units: float = 0.0) -> float:
         """CP-SAT's own wall-clock limit: what the safety net leaves (none under a test's clock,
         which CP-SAT cannot see).
@@ -123,10 +131,7 @@ class WorkBudget:
         if self.left(share) <= 0:
             self.cut.setdefault(self.stage, "budget")
             return True
-        if self.wall_left() <= 0:
-            self.cut[self.stage] = "clock"
-            return True
-        return False
+        return self.out_of_time()
 
     @property
     def clock_decided(self) -> bool:

@@ -81,6 +81,46 @@ def test_a_solver_limit_near_the_deadline_counts_as_cut_by_the_clock() -> None:
     assert tight.solver_seconds(1.0) <= 2.0 and tight.cut == {"fit": "clock"}
 
 
+def test_a_choice_made_because_the_deadline_passed_is_recorded_as_the_clocks() -> None:
+    """Once the deadline has passed, stage 1 asks CP-SAT instead of HiGHS: the stage must then
+    be recorded as cut by the clock, so that the result says a re-run may differ."""
+    from allocator.matching.eligibility import compute_eligibility
+    from allocator.matching.housing_question import HousingQuestions
+    from allocator.matching.side_constraints import find_side_constraints
+
+    eligibility = compute_eligibility(read_problem(generate_problem(150, 60, seed=7, side_constraints=True)))
+    side = find_side_constraints(eligibility)
+    budget = WorkBudget(10.0, deadline=time.monotonic() + 60.0)
+    budget.stage = "priority"
+    questions = HousingQuestions(eligibility, side, budget)
+    members = np.zeros(len(eligibility.problem.applicants), dtype=bool)
+    members[np.flatnonzero(questions.row_of >= 0)[:3]] = True  # three who have eligible places
+    incumbent = np.full(len(members), -1)
+    questions.ask(members, incumbent, units=5.0)
+    assert not budget.clock_decided and set(questions.tally) == {"highs yes"}
+    budget.deadline = time.monotonic() - 1.0
+    questions.ask(members, incumbent, units=5.0)
+    assert budget.cut == {"priority": "clock"}
+    assert any(key.startswith("cp-sat") for key in questions.tally)
+
+
+def test_a_highs_run_stopped_at_its_time_limit_is_the_clocks_even_before_the_deadline() -> None:
+    """HiGHS's own timer may stop it a moment before the budget's deadline; the stop is still
+    the safety net's, so the stage is recorded as cut by the clock."""
+    from allocator.matching.highs import quiet_highs, record_stop
+
+    highs = quiet_highs(time_limit=0.0, presolve="off")
+    highs.addVars(200, np.zeros(200), np.ones(200))
+    highs.changeColsCost(200, np.arange(200, dtype=np.int32), np.arange(200, dtype=np.float64))
+    highs.addRows(1, np.array([-np.inf]), np.array([10.0]), 200, np.array([0], dtype=np.int32),
+                  np.arange(200, dtype=np.int32), np.ones(200))
+    highs.run()
+    budget = WorkBudget(10.0, deadline=time.monotonic() + 60.0)
+    budget.stage = "fit"
+    record_stop(highs, budget)
+    assert budget.cut == {"fit": "clock"}
+
+
 def test_stats_name_the_solver_version_limit_and_budget() -> None:
     document = generate_problem(60, 24, seed=3, side_constraints=True)
     result = solve_document(document, time_limit=7)
