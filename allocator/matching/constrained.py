@@ -218,8 +218,9 @@ class Search:
 
         Placing people as the LP has them often frees room, and the repair then houses more (a
         better set); the LP is then solved again for the new set (by columns: going on from the
-        same model) and followed again. Should the repair change the set again, that LP's rooms
-        again (:data:`RESETTLE_ROUNDS` times at most, while the budget lasts)."""
+        same model, if the first LP and its rooms left any budget) and followed again. Should the
+        repair change the set again, that LP's rooms again (:data:`RESETTLE_ROUNDS` times at
+        most, while the budget lasts)."""
         lp, columns, wish, better = self.follow_lp(incumbent, spent, left)
         if better is not None:
             incumbent = self.settled(better)
