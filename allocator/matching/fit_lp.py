@@ -226,7 +226,8 @@ class CoverRounds:
                 break
             self._add(np.full(len(cuts), -np.inf), np.array([float(upper) for _, upper in cuts]),
                       [members for members, _ in cuts], [None] * len(cuts))
-            self.highs.setOptionValue("time_limit", self.budget.solver_seconds())
+            # The safety net only; HiGHS counts its time limit over all runs of one model.
+            self.highs.setOptionValue("time_limit", self.highs.getRunTime() + self.budget.solver_seconds())
             self.highs.run()
             iterations = self.highs.getInfo().simplex_iteration_count
             self.budget.charge(LP_UNITS_PER_SOLVE + iterations * self.size * LP_UNITS_PER_ITERATION)
