@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocator.matching.eligibility import Eligibility
-from allocator.matching.highs import quiet_highs, record_stop
+from allocator.matching.highs import add_rows, quiet_highs, record_stop
 from allocator.matching.side_constraints import SideConstraints, rounded_hours, violated_covers
 from allocator.matching.work_budget import (
     COVER_UNITS_PER_CHOICE,
@@ -162,7 +162,7 @@ def _solve(solver, x, pairs: np.ndarray, budget: WorkBudget) -> FitLP:
     solver.SetTimeLimit(limit_ms)
     status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL and solver.wall_time() >= 0.99 * limit_ms:
-        budget.cut[budget.stage] = "clock"  # GLOP stopped at the safety net's limit
+        budget.cut_by_clock()  # GLOP stopped at the safety net's limit
     budget.exhausted()
     if status != pywraplp.Solver.OPTIMAL:
         return FitLP(None, pairs, np.zeros(len(pairs)))
@@ -202,8 +202,8 @@ class CoverRounds:
         self.highs = quiet_highs(presolve="off")
         self.highs.addVars(len(fits), np.zeros(len(fits)), np.ones(len(fits)))
         self.highs.changeColsCost(len(fits), np.arange(len(fits), dtype=np.int32), fits)
-        self._add(np.array([row[0] for row in rows]), np.array([row[1] for row in rows]),
-                  [row[2] for row in rows], [row[3] for row in rows])
+        add_rows(self.highs, [(members, np.ones(len(members)) if coefficients is None else coefficients, upper)
+                              for _, upper, members, coefficients in rows], np.array([row[0] for row in rows]))
         start = HighsBasis()
         start.col_status, start.row_status = basis
         start.valid = True
@@ -224,8 +224,8 @@ class CoverRounds:
             self.budget.charge(separation.choices * COVER_UNITS_PER_CHOICE)
             if not cuts or self.budget.exhausted():
                 break
-            self._add(np.full(len(cuts), -np.inf), np.array([float(upper) for _, upper in cuts]),
-                      [members for members, _ in cuts], [None] * len(cuts))
+            add_rows(self.highs, [(members, np.ones(len(members)), upper) for members, upper in cuts],
+                     np.full(len(cuts), -np.inf))
             # The safety net only; HiGHS counts its time limit over all runs of one model.
             self.highs.setOptionValue("time_limit", self.highs.getRunTime() + self.budget.solver_seconds())
             self.highs.run()
@@ -237,16 +237,6 @@ class CoverRounds:
             bound = _whole_bound(self.highs.getInfo().objective_function_value)
             values = np.asarray(self.highs.getSolution().col_value)
         return bound
-
-    def _add(self, lower: np.ndarray, upper: np.ndarray, members: list[np.ndarray],
-             coefficients: list[np.ndarray | None]) -> None:
-        if not members:
-            return
-        sizes = np.array([len(m) for m in members], dtype=np.int64)
-        self.highs.addRows(len(members), lower, upper, int(sizes.sum()), (np.cumsum(sizes) - sizes).astype(np.int32),
-                           np.concatenate(members).astype(np.int32),
-                           np.concatenate([np.ones(len(m)) if c is None else c for m, c in
-                                           zip(members, coefficients, strict=True)]))
 
 
 class HoursCovers:

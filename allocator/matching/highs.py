@@ -1,4 +1,5 @@
-"""HiGHS as the allocation uses it (the generated fit LP, the admission to rooms).
+"""HiGHS as the allocation uses it (stage 1's questions, the fit LP's cut rounds, the generated
+fit LP, the admission to rooms).
 
 Built from ``highspy._core._Highs``, the solver without highspy's Python wrapper, which
 prints a banner on standard output when it is created (and ``python -m allocator solve``
@@ -8,6 +9,8 @@ answer, so a stored round can be re-run identically (with the same HiGHS version
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 SEED = 20261201
 
@@ -23,6 +26,17 @@ def quiet_highs(**options):
     return highs
 
 
+def add_rows(highs, rows: list[tuple[np.ndarray, np.ndarray, float]], lower: np.ndarray) -> None:
+    """Add ``rows`` (columns, coefficients, upper bound) with their ``lower`` bounds to ``highs`` at once."""
+    if not rows:
+        return
+    sizes = np.array([len(columns) for columns, _, _ in rows], dtype=np.int64)
+    highs.addRows(len(rows), lower, np.array([float(upper) for _, _, upper in rows]), int(sizes.sum()),
+                  (np.cumsum(sizes) - sizes).astype(np.int32),
+                  np.concatenate([columns for columns, _, _ in rows]).astype(np.int32),
+                  np.concatenate([values for _, values, _ in rows]).astype(np.float64))
+
+
 def record_stop(highs, budget) -> None:
     """After a run given the safety net's time limit: a run HiGHS ended at that limit is the
     clock's decision (its own timer may stop it a moment before the deadline, which
@@ -30,5 +44,5 @@ def record_stop(highs, budget) -> None:
     from highspy._core import HighsModelStatus
 
     if highs.getModelStatus() == HighsModelStatus.kTimeLimit:
-        budget.cut[budget.stage] = "clock"
+        budget.cut_by_clock()
     budget.exhausted()

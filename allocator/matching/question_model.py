@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from allocator.matching.fit_lp import grouped
-from allocator.matching.highs import quiet_highs
+from allocator.matching.highs import add_rows, quiet_highs
 from allocator.matching.side_constraints import SideConstraints, rounded_hours, violated_covers
 from allocator.matching.unit_choices import Choices, hall_limits
 from allocator.matching.work_budget import (
@@ -78,17 +78,6 @@ def highs_model(choices: Choices, person_rows, rows: list[Row], budget: WorkBudg
     add_rows(highs, all_rows, lower)
     budget.charge((count + len(all_rows)) * HIGHS_UNITS_PER_ROW)
     return highs
-
-
-def add_rows(highs, rows: list[Row], lower: np.ndarray) -> None:
-    """Add ``rows`` (columns, coefficients, upper bound) with their ``lower`` bounds to ``highs`` at once."""
-    if not rows:
-        return
-    sizes = np.array([len(columns) for columns, _, _ in rows], dtype=np.int64)
-    highs.addRows(len(rows), lower, np.array([float(upper) for _, _, upper in rows]), int(sizes.sum()),
-                  (np.cumsum(sizes) - sizes).astype(np.int32),
-                  np.concatenate([columns for columns, _, _ in rows]).astype(np.int32),
-                  np.concatenate([values for _, values, _ in rows]).astype(np.float64))
 
 
 def house_exactly(highs, persons: np.ndarray, members: np.ndarray) -> None:

@@ -102,11 +102,15 @@ class WorkBudget:
     def wall_left(self) -> float:
         return float("inf") if self.deadline is None else max(0.0, self.deadline - self.clock())
 
+    def cut_by_clock(self) -> None:
+        """The safety net decided something in the running stage: the result must say a re-run may differ."""
+        self.cut[self.stage] = "clock"
+
     def out_of_time(self) -> bool:
         """Has the safety net's deadline passed? A decision taken on it is the clock's, so it is
         recorded as a cut of the running stage (the result then says a re-run may differ)."""
         if self.wall_left() <= 0:
-            self.cut[self.stage] = "clock"
+            self.cut_by_clock()
             return True
         return False
 
@@ -123,7 +127,7 @@ class WorkBudget:
             return 1e6
         left = self.wall_left()
         if left < units * SLOW_SECONDS_PER_UNIT:
-            self.cut[self.stage] = "clock"
+            self.cut_by_clock()
         return max(0.001, min(left, 1e6))
 
     def exhausted(self, share: float = 1.0) -> bool:
