@@ -79,8 +79,8 @@ REGION_SHARE = 0.8  # of what is left for stage 2, until the regions stop; the r
 RESETTLE_ROUNDS = 4  # rooms again with the last LP, while the repair after them changes the set
 WHOLE_SET_VARIABLES = 7_000  # CP-SAT on the whole housed set (the last fifth of stage 2) only up to this many
 # pair variables: it proved the fit of sets up to 6,671 (400 × 160 to 800 × 320 rounds, seeds 1–3) and never
-# changed anything on larger ones (800 × 320 with 7,786 and 7,900; 1,000 × 400 seeds 1–10, 11,000–18,000, 0.5–0.7
-# units each); beyond, the round ends when the regions stop, 8–10 % of its budget early
+# changed anything on larger ones (800 × 320 with 7,786 and 7,900; 1,000 × 400 seeds 1–10, 10,400–18,200
+# variables, 0.5–0.9 units each); beyond, the round ends when the regions stop, 9–16 % of its budget early
 
 
 @dataclass(frozen=True)
